@@ -1,0 +1,66 @@
+"""One small error tree. Each class carries the HTTP status a web translator would use.
+
+Messages always name the file, block, port or field concerned and say how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class SluicegateError(Exception):
+    """Base of every error Sluicegate raises on purpose."""
+
+    status = 500
+
+
+class PlanError(SluicegateError):
+    """The pipeline on disk cannot be planned: bad YAML, unknown block, cycle, bad setting.
+
+    `where` names the file and `field` the setting or block concerned.
+    """
+
+    status = 422
+
+    def __init__(self, message: str, *, where: str = "", block: str = "", field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.block = block
+        self.field = field
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return prefix + self.message
+
+
+class BlockLoadError(PlanError):
+    """A block file cannot be imported or defines no block function."""
+
+
+class NotFound(SluicegateError):
+    status = 404
+
+
+class Conflict(SluicegateError):
+    status = 409
+
+
+class RunError(SluicegateError):
+    """A run failed; the message names the block."""
+
+    status = 500
+
+
+class DeadlockError(RunError):
+    """A wait-for cycle was found; the message names every hop and the fix."""
+
+
+class SpillError(RunError):
+    """A full-mode edge could not spill to disk."""
+
+
+class UpstreamError(RunError):
+    """Raised on a read from an edge whose producer failed."""
+
+
+class Cancelled(SluicegateError):  # noqa: N818 - reads as a state, like asyncio.CancelledError
+    """Raised inside a block's kernel calls once the run or block was cancelled."""

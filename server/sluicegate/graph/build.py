@@ -1,0 +1,146 @@
+"""Loading a pipeline from a workspace into the runtime `Topology` the kernel runs.
+
+    topology = load_pipeline(workspace, "seed_stream")
+    topology = with_mode(topology, "batch")   # a run in another mode
+
+Problems raise `PlanError` (`where` is the file relative to the workspace); a pipeline that
+does not exist raises `NotFound`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.lint import lint
+from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.settings import base_layers, env_max_children, port_config, run_settings
+from sluicegate.graph.spec import BlockSpec, PipelineSpec, WorkspaceSpec, check_pipeline_name
+from sluicegate.graph.topology import BlockNode, EdgeNode, LintWarning, Topology
+from sluicegate.graph.validate import Graph, check_spec
+
+PIPELINES = "pipelines"
+PIPELINE_FILE = "pipeline.yaml"
+WORKSPACE_FILE = "sluicegate.yaml"
+
+# BlockSpec fields copied to BlockNode as they are; the others are resolved in `_block_node`.
+_COPIED = frozenset(f.name for f in dataclasses.fields(BlockNode)) & set(BlockSpec.model_fields)
+_COPIED -= {"name", "inputs", "keep_outputs", "max_children"}
+
+
+def pipeline_file(name: str) -> str:
+    """`pipelines/<name>/pipeline.yaml`, the `where` of a pipeline's errors."""
+    try:
+        check_pipeline_name(name)
+    except ValueError as exc:
+        raise PlanError(str(exc), where=PIPELINES, field="name") from None
+    return f"{PIPELINES}/{name}/{PIPELINE_FILE}"
+
+
+def read_pipeline_spec(workspace: Path, name: str) -> PipelineSpec:
+    """The validated-by-schema spec of one pipeline (no checks across blocks and edges)."""
+    where = pipeline_file(name)
+    path = workspace / where
+    if not path.is_file():
+        raise NotFound(
+            f"pipeline {name!r} not found: {workspace / PIPELINES / name} has no {PIPELINE_FILE}; "
+            "create it or pick an existing pipeline"
+        )
+    return parse_model(PipelineSpec, read_yaml(path, where), where)
+
+
+def read_workspace_spec(workspace: Path) -> WorkspaceSpec:
+    """The workspace's `sluicegate.yaml`, or the defaults when there is none."""
+    path = workspace / WORKSPACE_FILE
+    if not path.is_file():
+        return WorkspaceSpec()
+    return parse_model(WorkspaceSpec, read_yaml(path, WORKSPACE_FILE), WORKSPACE_FILE)
+
+
+def load_pipeline(
+    workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
+) -> Topology:
+    """Read, check and resolve pipeline `name` of `workspace`."""
+    spec = read_pipeline_spec(workspace, name)
+    settings = read_workspace_spec(workspace)
+    folder = (workspace / PIPELINES / name).resolve()
+    graph = check_spec(spec, name=name, folder=folder, where=pipeline_file(name))
+    return build_topology(
+        graph,
+        name=name,
+        workspace=workspace.resolve(),
+        folder=folder,
+        settings=settings,
+        environ=os.environ if environ is None else environ,
+    )
+
+
+def check_pipeline(
+    workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
+) -> tuple[list[PlanError], list[LintWarning]]:
+    """The plan error (at most one: the first) and the lint warnings of a pipeline."""
+    try:
+        topology = load_pipeline(workspace, name, environ=environ)
+    except PlanError as exc:
+        return [exc], []
+    return [], list(topology.warnings)
+
+
+def build_topology(
+    graph: Graph,
+    *,
+    name: str,
+    workspace: Path,
+    folder: Path,
+    settings: WorkspaceSpec,
+    environ: Mapping[str, str],
+) -> Topology:
+    """The frozen runtime view of a checked graph. `root` is the workspace folder."""
+    base = base_layers(graph.spec, settings, environ)
+    edges = {
+        w.id: EdgeNode(
+            w.src,
+            w.src_port,
+            w.dst,
+            w.dst_port,
+            port_config(graph, w, base),
+            tolerate_upstream_error=w.spec.tolerate_upstream_error,
+        )
+        for w in graph.wires
+    }
+    defaults: dict[str, Any] = {
+        "keep_outputs": settings.keep_outputs or "all",
+        "max_children": env_max_children(environ),
+    }
+    blocks = {
+        block.name: _block_node(block, folder, list(edges.values()), defaults)
+        for block in graph.blocks.values()
+    }
+    topology = Topology(
+        pipeline=name,
+        root=workspace,
+        blocks=blocks,
+        edges=edges,
+        settings=run_settings(graph.spec, settings),
+        variables=dict(graph.spec.variables),
+    )
+    return dataclasses.replace(topology, warnings=(*graph.warnings, *lint(topology)))
+
+
+def _block_node(
+    block: BlockSpec, folder: Path, edges: list[EdgeNode], defaults: Mapping[str, Any]
+) -> BlockNode:
+    return BlockNode(
+        name=block.name,
+        path=(folder / block.file_name).resolve(),
+        inputs=tuple(e for e in edges if e.dst == block.name),
+        outputs=tuple(e for e in edges if e.src == block.name),
+        inputs_mode=block.inputs,
+        keep_outputs=block.keep_outputs or defaults["keep_outputs"],
+        max_children=block.max_children or defaults["max_children"],
+        **{key: getattr(block, key) for key in _COPIED},
+    )

@@ -1,0 +1,139 @@
+"""Running a planned pipeline in this process: the kernel's public entry point.
+
+`sluicegate run` and the fast kernel tests use it directly; the server's kernel process
+wraps the same call (DESIGN: the kernel also runs in-process, same API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sluicegate.blocks.loader import LoadedBlock, load_block
+from sluicegate.graph.topology import Topology
+from sluicegate.kernel.hooks import HookList, RunHooks
+from sluicegate.kernel.plan import plan_topology
+from sluicegate.kernel.report import build_report
+from sluicegate.kernel.run import Run
+from sluicegate.kernel.sampler import Sampler
+from sluicegate.kernel.store_port import RunStore
+from sluicegate.kernel.view import RunView
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str  # succeeded | failed | cancelled
+    error: str | None
+    duration_s: float
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+def new_run_id(pipeline: str) -> str:
+    return f"{pipeline}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def load_blocks(topology: Topology) -> dict[str, LoadedBlock]:
+    """Import every block file of the pipeline (raises BlockLoadError naming the file)."""
+    prefix = f"sluicegate_blocks_{topology.pipeline}"
+    return {name: load_block(node.path, name, module_prefix=prefix) for name, node in topology.blocks.items()}
+
+
+class LocalKernel:
+    """Runs one pipeline at a time in this process. `cancel()` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._run: Run | None = None
+        self._cancel_requested = threading.Event()
+
+    def run(
+        self,
+        topology: Topology,
+        *,
+        variables: dict[str, Any] | None = None,
+        run_id: str | None = None,
+        hooks: list[RunHooks] | None = None,
+        store: RunStore | None = None,
+        spill_dir: Path | None = None,
+    ) -> RunResult:
+        loaded = load_blocks(topology)
+        plans = plan_topology(topology, loaded)
+        merged = {**topology.variables, **(variables or {})}
+        run_id = run_id or new_run_id(topology.pipeline)
+        self._cancel_requested.clear()
+        return asyncio.run(
+            self._main(topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir)
+        )
+
+    def cancel(self) -> None:
+        """Cancel the current run (cooperatively; forced after `cancel_grace_s`)."""
+        self._cancel_requested.set()
+        loop, run = self._loop, self._run
+        if loop is not None and run is not None:
+            loop.call_soon_threadsafe(lambda: run.stopper.stop(by_user=True))
+
+    async def _main(
+        self,
+        topology: Topology,
+        loaded: dict[str, LoadedBlock],
+        plans: dict[str, Any],
+        variables: dict[str, Any],
+        run_id: str,
+        hooks: HookList,
+        store: RunStore | None,
+        spill_dir: Path | None,
+    ) -> RunResult:
+        run = Run(
+            topology, loaded, plans, run_id=run_id, variables=variables, hooks=hooks,
+            store=store, spill_dir=spill_dir,
+        )
+        view = RunView(run)
+        sampler = Sampler(run, view)
+        self._loop, self._run = asyncio.get_running_loop(), run
+        hooks.on_run_start(run_id=run_id, view=view)
+        try:
+            run.start()
+            if self._cancel_requested.is_set():
+                run.stopper.stop(by_user=True)
+            sampling = asyncio.create_task(sampler.loop())
+            await run.done.wait()
+            sampling.cancel()
+        finally:
+            self._loop, self._run = None, None
+            run.pool.shutdown(wait=False, cancel_futures=True)
+            for edges in run.edges_by_static.values():
+                for edge in edges:
+                    edge.release()
+        run.finished = time.perf_counter()
+        run.status = _status(run, view)
+        sampler.sample()
+        duration = run.finished - run.started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        report = build_report(run, view, duration_s=duration, peak_rss_bytes=peak)
+        if store is not None:
+            store.finish_run(run.status, report)
+        hooks.on_run_end(run_id=run_id, status=run.status, error=run.error, view=view)
+        return RunResult(run_id, run.status, run.error, duration, report)
+
+
+def _status(run: Run, view: RunView) -> str:
+    if run.stopper.by_user:
+        return "cancelled"
+    phases = {state["phase"] for state in view.blocks().values()}
+    if run.error or phases & {"failed", "upstream_failed", "cancelled"}:
+        if run.error is None:
+            failed = [n for n, s in view.blocks().items() if s["phase"] == "failed"]
+            run.error = f"block '{failed[0]}' failed" if failed else "the run did not finish"
+        return "failed"
+    return "succeeded"

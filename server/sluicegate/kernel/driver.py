@@ -1,0 +1,226 @@
+"""Running one block run's user code in its input style (SPEC decision 3).
+
+The driver is a coroutine on the scheduler's loop. User code runs on worker threads in
+demand-bounded slices; between slices a starved or back-pressured run is a suspended
+coroutine that holds no thread (SPEC §4.8.7). Only `stream: true` blocks, whose code reads
+its inputs itself, hold a thread while they wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sluicegate.errors import Cancelled, PlanError
+from sluicegate.kernel.edge import Edge
+from sluicegate.kernel.sizing import Sizer
+from sluicegate.kernel.slices import call_once, close_iterator, pull, results_of
+from sluicegate.kernel.stream_inputs import StreamBridge
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from sluicegate.kernel.instance import Instance
+
+READ_BATCH = 4096
+
+
+class Services(Protocol):
+    """What a driver needs from its run."""
+
+    loop: asyncio.AbstractEventLoop
+    pool: Executor
+    busy: int
+
+    def kwargs_for(self, inst: Instance) -> dict[str, Any]: ...
+
+
+class Driver:
+    def __init__(self, services: Services, inst: Instance, single_inputs: list[bool]) -> None:
+        self.services = services
+        self.inst = inst
+        self.single = single_inputs
+        outputs = inst.node.outputs
+        self.sizer = Sizer(outputs[0].config.sizer.value if outputs else "auto")
+        self.captured: list[Any] | None = [] if inst.loaded.tests else None
+
+    # ---- entry ------------------------------------------------------------------------
+    async def execute(self) -> list[Any] | None:
+        """Run the user code to completion. Returns captured output for @test functions."""
+        inst, node, loaded = self.inst, self.inst.node, self.inst.loaded
+        kwargs = self.services.kwargs_for(inst) if loaded.accepts_kwargs else {}
+        fn = loaded.fn
+        if node.stream or loaded.wants_stream:
+            await self._run_stream(fn, kwargs)
+            return self.captured
+        if node.collect:
+            args = [await self._read_all(e, single) for e, single in zip(inst.inputs, self.single, strict=True)]
+            await self._drive(call_once(functools.partial(fn, *args, **kwargs), node.explode))
+            return self.captured
+        multi = [i for i, single in enumerate(self.single) if not single]
+        if len(multi) > 1:
+            ports = ", ".join(inst.inputs[i].static_id for i in multi)
+            raise PlanError(
+                f"block '{inst.block}' has {len(multi)} multi-item inputs ({ports}) and is called "
+                "once per item; set `stream: true` or `collect: true` on it, or make its "
+                "upstreams dynamic so that each child gets one item",
+                block=inst.block,
+                field="inputs",
+            )
+        values: list[Any] = [
+            None if not single else await self._read_all(e, True)
+            for e, single in zip(inst.inputs, self.single, strict=True)
+        ]
+        if not multi:
+            await self._drive(call_once(functools.partial(fn, *values, **kwargs), node.explode))
+            return self.captured
+        await self._run_per_item(fn, kwargs, values, multi[0])
+        return self.captured
+
+    # ---- styles -----------------------------------------------------------------------
+    async def _run_per_item(
+        self, fn: Callable[..., Any], kwargs: dict[str, Any], values: list[Any], index: int
+    ) -> None:
+        before, after = values[:index], values[index + 1 :]
+        call: Callable[[Any], Any]
+        if not before and not after:
+            call = functools.partial(fn, **kwargs)
+        else:
+            def call(item: Any) -> Any:
+                return fn(*before, item, *after, **kwargs)
+        plain = not self.inst.loaded.is_generator and not self.inst.node.explode
+        explode = self.inst.node.explode
+        edge = self.inst.inputs[index]
+        while True:
+            batch = await self._read(edge, READ_BATCH)
+            if batch is None:
+                return
+            if plain:
+                await self._drive(map(call, batch))
+            else:
+                expand = functools.partial(_expand, call, explode)
+                await self._drive(chain.from_iterable(map(expand, batch)))
+
+    async def _run_stream(self, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+        bridge = StreamBridge(self, self.services.loop)
+        iterators = [bridge.reader(e) for e in self.inst.inputs]
+        explode = self.inst.node.explode
+
+        def work() -> None:
+            bridge.flush()  # learn the output's room before user code runs
+            for item in results_of(fn(*iterators, **kwargs), explode):
+                bridge.emit(item)
+            bridge.flush()
+
+        await self._in_thread(work)
+
+    # ---- reading ----------------------------------------------------------------------
+    async def _read(self, edge: Edge, limit: int) -> list[Any] | None:
+        """The next batch of `edge`, or None at EOS. Starved while it waits."""
+        inst = self.inst
+        drain = inst.node.drain_on_upstream_error
+        while True:
+            self._check_cancel()
+            got = edge.take(limit, drain_on_error=drain)
+            if got is not None:
+                items, nbytes, rows = got
+                inst.io.items_in += len(items)
+                inst.io.rows_in += rows
+                inst.io.bytes_in += nbytes
+                return items
+            if edge.at_eos():
+                inst.all_inputs_at_eos = all(e.eos and not e.fill_items for e in inst.inputs)
+                return None
+            inst.set_activity("starved", {"edge": edge.static_id})
+            inst.blocked_edge = edge
+            await edge.readable.wait()
+
+    async def _read_all(self, edge: Edge, single: bool) -> Any:
+        """Every item of `edge`: the value itself for a single-item input, else a list."""
+        items: list[Any] = []
+        while (batch := await self._read(edge, 1 << 30)) is not None:
+            items.extend(batch)
+            if self.inst.node.collect:
+                self.inst.internal_bytes = self.inst.io.bytes_in
+        if single:
+            return items[0] if len(items) == 1 else (None if not items else items)
+        return items
+
+    # ---- emitting ---------------------------------------------------------------------
+    async def wait_room(self) -> int:
+        """Free room on the output; back-pressured while it is full (SPEC §4.3.4)."""
+        outlet = self.inst.outlet
+        assert outlet is not None
+        while outlet.full():
+            self._check_cancel()
+            edge = outlet.blocking_edge()
+            if edge is None:  # dynamic: too many pending children
+                self.inst.set_activity("backpressured", {"children": self.inst.block})
+                self.inst.blocked_edge = None
+                await outlet.pending_changed.wait()
+                continue
+            self.inst.set_activity("backpressured", {"edge": edge.static_id})
+            self.inst.blocked_edge = edge
+            edge.bp_start()
+            try:
+                await edge.writable.wait()
+            finally:
+                edge.bp_end()
+        return outlet.room()
+
+    def emit(self, items: list[Any], nbytes: int, rows: int) -> None:
+        inst = self.inst
+        assert inst.outlet is not None
+        inst.outlet.put(items, nbytes, rows, exact=self.sizer.exact)
+        inst.io.items_out += len(items)
+        inst.io.rows_out += rows
+        inst.io.bytes_out += nbytes
+        if self.captured is not None:
+            self.captured.extend(items)
+
+    async def _drive(self, it: Iterator[Any]) -> None:
+        """Advance `it` only while the output has room, emitting each slice."""
+        item_rows = self.inst.loaded.item_rows
+        try:
+            while True:
+                limit = await self.wait_room()
+                self._check_cancel()
+                items, done, nbytes, rows = await self._in_thread(pull, it, limit, self.sizer, item_rows)
+                self.emit(items, nbytes, rows)
+                if done:
+                    return
+        except BaseException:
+            await self._in_thread(close_iterator, it)
+            raise
+
+    # ---- threads ----------------------------------------------------------------------
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn` on a worker thread; the run is busy meanwhile (SPEC §4.7.2)."""
+        self.inst.set_activity("busy")
+        self.services.busy += 1
+        try:
+            return await self.services.loop.run_in_executor(
+                self.services.pool, _tracked, self.inst, fn, args
+            )
+        finally:
+            self.services.busy -= 1
+
+    def _check_cancel(self) -> None:
+        if self.inst.cancel_requested:
+            raise Cancelled(f"block run {self.inst.uuid} was cancelled")
+
+
+def _expand(call: Callable[[Any], Any], explode: bool, item: Any) -> Iterator[Any]:
+    return results_of(call(item), explode)
+
+
+def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    inst.thread_id = threading.get_ident()
+    try:
+        return fn(*args)
+    finally:
+        inst.thread_id = None

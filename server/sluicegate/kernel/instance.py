@@ -1,0 +1,123 @@
+"""One block run (a block, or one dynamic child of it): phase, activity and counters."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sluicegate.kernel.waiters import Waiters
+
+if TYPE_CHECKING:
+    from sluicegate.blocks.loader import LoadedBlock
+    from sluicegate.graph.topology import BlockNode
+    from sluicegate.kernel.edge import Edge
+    from sluicegate.kernel.outlet import Outlet
+
+TERMINAL = frozenset({"succeeded", "failed", "cancelled", "upstream_failed", "skipped"})
+ACTIVITIES = ("busy", "starved", "backpressured", "waiting")
+
+
+@dataclass
+class Counters:
+    items_in: int = 0
+    items_out: int = 0
+    rows_in: int = 0
+    rows_out: int = 0
+    bytes_in: float = 0.0
+    bytes_out: float = 0.0
+
+
+@dataclass
+class Totals:
+    """What finished block runs of one block add up to (kept so samples need not walk them)."""
+
+    io: Counters = field(default_factory=Counters)
+    ms_total: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ACTIVITIES, 0.0))
+    first_output_t: float | None = None
+    last_finished_t: float | None = None
+
+    def add(self, inst: Instance) -> None:
+        for name in ("items_in", "items_out", "rows_in", "rows_out", "bytes_in", "bytes_out"):
+            setattr(self.io, name, getattr(self.io, name) + getattr(inst.io, name))
+        for activity, ms in inst.ms_total.items():
+            self.ms_total[activity] += ms
+        first = inst.outlet.first_output_t if inst.outlet is not None else None
+        if first is not None and (self.first_output_t is None or first < self.first_output_t):
+            self.first_output_t = first
+        self.last_finished_t = inst.finished_t
+
+
+@dataclass(eq=False)
+class Instance:
+    """A block run. `key` is its lineage (SPEC §4.10.2); `()` for a block that is not a child."""
+
+    node: BlockNode
+    loaded: LoadedBlock
+    key: tuple[int, ...]
+    topo_index: int
+    inputs: list[Edge] = field(default_factory=list)
+    outlet: Outlet | None = None
+    phase: str = "created"
+    reason: str | None = None
+    waiting_on: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    activity: str | None = None
+    activity_since: float = 0.0
+    ms_total: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ACTIVITIES, 0.0))
+    io: Counters = field(default_factory=Counters)
+    internal_bytes: float = 0.0
+    phase_since: float = field(default_factory=time.perf_counter)
+    started_t: float | None = None
+    finished_t: float | None = None
+    first_output_t: float | None = None
+    cancel_requested: bool = False
+    forced: bool = False
+    thread_id: int | None = None
+    holds_slot: bool = False
+    all_inputs_at_eos: bool = False
+    phase_changed: Waiters = field(default_factory=Waiters)
+    parts: list[Any] = field(default_factory=list)  # the fanout partitions it was made from
+    deadlock_error: dict[str, Any] | None = None
+    blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
+
+    @property
+    def block(self) -> str:
+        return self.node.name
+
+    @property
+    def uuid(self) -> str:
+        return ":".join([self.node.name, *map(str, self.key)])
+
+    @property
+    def terminal(self) -> bool:
+        return self.phase in TERMINAL
+
+    def set_activity(self, activity: str | None, waiting_on: dict[str, Any] | None = None) -> None:
+        """Close the current activity interval and open the next (SPEC §4.7.2)."""
+        now = time.perf_counter()
+        if self.activity is not None:
+            self.ms_total[self.activity] += (now - self.activity_since) * 1000
+        self.activity = activity
+        self.activity_since = now
+        if activity == "busy":
+            self.blocked_edge = None
+        if self.phase == "running":
+            self.waiting_on = waiting_on
+
+    def ms_total_now(self) -> dict[str, float]:
+        """Cumulative ms per activity, counting the interval in progress up to now."""
+        totals = dict(self.ms_total)
+        if self.activity is not None:
+            totals[self.activity] += (time.perf_counter() - self.activity_since) * 1000
+        return totals
+
+    def flags(self) -> list[str]:
+        flags = []
+        if (
+            self.node.blocking_class == "fully_blocking" or self.node.collect
+        ) and self.io.items_in and not self.io.items_out and not self.all_inputs_at_eos:
+            flags.append("accumulating")
+        if self.all_inputs_at_eos and self.inputs and self.phase == "running":
+            flags.append("draining")
+        return flags

@@ -1,0 +1,119 @@
+"""A block run's output port: broadcast to its edges, store, retain, or fan out children."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sluicegate.kernel.edge import MAX_ROWS, Edge
+from sluicegate.kernel.waiters import Waiters
+
+
+class OutputSink(Protocol):
+    """Where a block run's output is committed (the output store's writer)."""
+
+    def add(self, items: list[Any], nbytes: int, *, exact: bool) -> None: ...
+
+    def finish(self, status: str, error: dict[str, Any] | None = None) -> None: ...
+
+
+class Outlet:
+    """The output of one block run.
+
+    - plain: every batch goes to every attached edge (broadcast, SPEC §4.3.4);
+    - `retain`: items are also kept so that edges attached later (children created after
+      this run emitted) get everything;
+    - dynamic: every item becomes a partition of the downstream blocks (SPEC §4.10.1),
+      bounded by `max_pending` unconsumed items.
+    """
+
+    def __init__(
+        self,
+        *,
+        retain: bool = False,
+        on_item: Callable[[int, Any], None] | None = None,
+        max_pending: int = 1000,
+        store: OutputSink | None = None,
+    ) -> None:
+        self.edges: list[Edge] = []
+        self.retained: list[Any] | None = [] if retain else None
+        self.on_item = on_item
+        self.max_pending = max_pending
+        self.pending = 0
+        self.pending_changed = Waiters()
+        self.store = store
+        self.emitted = 0
+        self.closed = False
+        self.error: BaseException | None = None
+        self.first_output_t: float | None = None
+
+    @property
+    def dynamic(self) -> bool:
+        return self.on_item is not None
+
+    def attach(self, edge: Edge) -> None:
+        """Connect a consumer edge; an edge attached late first gets what was retained."""
+        self.edges.append(edge)
+        if self.retained:
+            edge.put(list(self.retained), 0.0, len(self.retained))
+        if self.error is not None:
+            edge.fail(self.error)
+        elif self.closed:
+            edge.close()
+
+    def blocking_edge(self) -> Edge | None:
+        """The fullest full edge, or None when the producer may emit (SPEC §4.3.4)."""
+        full = [e for e in self.edges if e.full()]
+        return max(full, key=lambda e: e.fill_ratio()) if full else None
+
+    def full(self) -> bool:
+        if self.dynamic and self.pending >= self.max_pending:
+            return True
+        return any(e.full() for e in self.edges)
+
+    def room(self) -> int:
+        """Items that may be emitted now without passing any edge's capacity."""
+        rooms = [e.room() for e in self.edges]
+        if self.dynamic:
+            rooms.append(max(0, self.max_pending - self.pending))
+        return min(rooms) if rooms else MAX_ROWS
+
+    def all_discarding(self) -> bool:
+        """Every consumer cancelled: the producer may stop early (Reactive Streams cancel)."""
+        return bool(self.edges) and all(e.discarding for e in self.edges) and not self.dynamic
+
+    def put(self, items: list[Any], nbytes: int, rows: int, *, exact: bool = False) -> None:
+        if not items:
+            return
+        if self.first_output_t is None:
+            self.first_output_t = time.perf_counter()
+        if self.store is not None:
+            self.store.add(items, nbytes, exact=exact)
+        if self.retained is not None:
+            self.retained.extend(items)
+        for edge in self.edges:
+            edge.put(items, nbytes, rows)
+        if self.on_item is not None:
+            for item in items:
+                index = self.emitted
+                self.emitted += 1
+                self.pending += 1
+                self.on_item(index, item)
+        else:
+            self.emitted += len(items)
+
+    def consumed(self, count: int = 1) -> None:
+        """Children took `count` dynamic items: the parent may emit again."""
+        self.pending -= count
+        self.pending_changed.wake()
+
+    def close(self) -> None:
+        self.closed = True
+        for edge in self.edges:
+            edge.close()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        for edge in self.edges:
+            edge.fail(error)

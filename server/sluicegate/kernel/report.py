@@ -1,0 +1,54 @@
+"""The JSON run report of `sluicegate run --report` (format documented in the README)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.view import RunView
+
+
+def build_report(run: Run, view: RunView, *, duration_s: float, peak_rss_bytes: int) -> dict[str, Any]:
+    blocks = view.blocks()
+    report: dict[str, Any] = {
+        "run_id": run.run_id,
+        "pipeline": run.topology.pipeline,
+        "mode": run.topology.settings.mode,
+        "status": run.status,
+        "duration_s": round(duration_s, 4),
+        "peak_rss_bytes": peak_rss_bytes,
+        "error": run.error,
+        "blocks": {},
+        "ports": {},
+    }
+    for name, state in blocks.items():
+        insts = run.by_block[name]
+        firsts = [i.outlet.first_output_t for i in insts if i.outlet and i.outlet.first_output_t]
+        ends = [i.finished_t for i in insts if i.finished_t]
+        children = state["children"]
+        report["blocks"][name] = {
+            "phase": state["phase"],
+            "items_in": state["io"]["items_in"],
+            "items_out": state["io"]["items_out"],
+            "first_output_s": round(min(firsts) - run.started, 4) if firsts else None,
+            "finished_s": round(max(ends) - run.started, 4) if ends and state["phase"] != "running" else None,
+            "children": None
+            if children is None
+            else {k: children[k] for k in ("spawned", "succeeded", "failed", "cancelled")},
+            "error": state["error"],
+        }
+    for edge_id, state in view.edges().items():
+        report["ports"][edge_id] = {
+            "mode": state["mode"],
+            "mode_source": state["mode_source"],
+            "exchange": state["exchange"],
+            "rows_per_buffer": state["items_per_buffer"],
+            "rows_per_buffer_source": state["items_per_buffer_source"],
+            "capacity_items": state["capacity"]["items"] if state["capacity"] else None,
+            "max_fill_items": state["max_fill_items"],
+            "bp_s": round(state["bp_ms_total"] / 1000, 4),
+            "items": state["total"]["items_in"],
+            "discarded": state["total"]["discarded"],
+        }
+    return report

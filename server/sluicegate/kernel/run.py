@@ -1,0 +1,377 @@
+"""One run of a pipeline: block runs, their start, their end, and the run's end.
+
+All run state lives on one asyncio loop (DESIGN: one scheduler owns all run state); user
+code runs on the worker pool through `Driver`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from collections import Counter
+from typing import Any
+
+from sluicegate.blocks.loader import LoadedBlock
+from sluicegate.errors import Cancelled, PlanError, UpstreamError
+from sluicegate.graph.constraint import parse_constraint
+from sluicegate.graph.topology import Topology
+from sluicegate.kernel.context import BlockContext, BlockLogger
+from sluicegate.kernel.driver import Driver
+from sluicegate.kernel.edge import Edge
+from sluicegate.kernel.fanout import Combo, Fanout, Partition
+from sluicegate.kernel.hooks import RunHooks
+from sluicegate.kernel.instance import Instance, Totals
+from sluicegate.kernel.outlet import Outlet
+from sluicegate.kernel.plan import BlockPlan
+from sluicegate.kernel.ports_log import port_line
+from sluicegate.kernel.slots import Slots
+from sluicegate.kernel.stopping import Stopper
+from sluicegate.kernel.store_port import RunStore
+from sluicegate.kernel.waiters import Waiters, wait_any
+
+
+class Run:
+    def __init__(
+        self,
+        topology: Topology,
+        loaded: dict[str, LoadedBlock],
+        plans: dict[str, BlockPlan],
+        *,
+        run_id: str,
+        variables: dict[str, Any],
+        hooks: RunHooks,
+        store: RunStore | None,
+        spill_dir: Path | None,
+    ) -> None:
+        self.topology = topology
+        self.settings = topology.settings
+        self.loaded = loaded
+        self.plans = plans
+        self.run_id = run_id
+        self.variables = variables
+        self.hooks = hooks
+        self.store = store
+        self.spill_dir = spill_dir
+        self.by_block: dict[str, list[Instance]] = {name: [] for name in topology.blocks}
+        self.live: dict[str, int] = dict.fromkeys(topology.blocks, 0)
+        self.counts: dict[str, Counter[str]] = {name: Counter() for name in topology.blocks}
+        self.running: set[Instance] = set()
+        self.done_totals: dict[str, Totals] = {name: Totals() for name in topology.blocks}
+        self.edges_by_static: dict[str, list[Edge]] = {e: [] for e in topology.edges}
+        self.fanouts = {
+            name: Fanout(name, node.match, tuple(bool(c) for c in plans[name].contributions))
+            for name, node in topology.blocks.items()
+        }
+        self.input_index = {
+            e.id: i for node in topology.blocks.values() for i, e in enumerate(node.inputs)
+        }
+        self.constraints = {
+            name: parse_constraint(node.start_constraint)
+            for name, node in topology.blocks.items()
+            if node.start_constraint
+        }
+        self.phase_waiters = Waiters()
+        self.slots = Slots(self.settings.max_running, drain_first=self.settings.drain_first)
+        self.stopper = Stopper(self)
+        self.reduced: set[str] = set()
+        self.logged_ports: set[str] = set()
+        self.busy = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.error: str | None = None
+        self.status = "running"
+        self.started = time.perf_counter()
+        self.started_epoch = time.time()
+        self.finished: float | None = None
+        self.done = asyncio.Event()
+        self.loop = asyncio.get_running_loop()
+        self.pool = ThreadPoolExecutor(self.settings.max_threads, thread_name_prefix="sluicegate")
+
+    # ---- creating block runs ----------------------------------------------------------
+    def start(self) -> None:
+        for name, node in self.topology.blocks.items():
+            if not node.inputs:
+                self.fanouts[name].final = True
+                self._create(name, (), [])
+        self.refresh()
+
+    def _create(self, block: str, key: tuple[int, ...], parts: list[Partition]) -> None:
+        node, plan = self.topology.blocks[block], self.plans[block]
+        inst = Instance(node, self.loaded[block], key, plan.topo_index)
+        on_item = functools.partial(self._on_item, inst) if node.dynamic else None
+        writer = self.store.open(inst) if self.store else None
+        inst.outlet = Outlet(
+            retain=plan.retain, on_item=on_item, max_pending=node.max_pending_children, store=writer
+        )
+        inst.parts = parts
+        for static, part in zip(node.inputs, parts, strict=True):
+            src = part.producer.uuid if part.producer else static.src
+            edge_id = f"{src}.{static.src_port}->{inst.uuid}.{static.dst_port}"
+            if part.stream:
+                edge = Edge(edge_id, static.id, static.config, spill_dir=self.spill_dir)
+                edge.producer, edge.consumer = part.producer, inst
+                assert part.producer is not None and part.producer.outlet is not None
+                part.producer.outlet.attach(edge)
+            else:
+                edge = Edge(edge_id, static.id, None)
+                edge.exchange = static.config.exchange.value
+                edge.producer, edge.consumer = part.producer, inst
+                if part.error is not None:
+                    edge.fail(part.error)
+                else:
+                    edge.put([part.value], 0.0, 1)
+                    edge.close()
+            inst.inputs.append(edge)
+            self.edges_by_static[static.id].append(edge)
+        self.by_block[block].append(inst)
+        self.live[block] += 1
+        self.counts[block]["created"] += 1
+        task = self.loop.create_task(self._life(inst))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        if not node.dynamic and not node.reduce_output:
+            for edge in node.outputs:
+                self._offer(edge.dst, self.input_index[edge.id], Partition(key, inst, True))
+
+    def _offer(self, block: str, index: int, part: Partition) -> None:
+        if self.stopper.stopping:
+            return
+        combos: list[Combo] = self.fanouts[block].add(index, part)
+        for key, parts in combos:
+            self._create(block, key, parts)
+
+    def _on_item(self, parent: Instance, index: int, item: Any) -> None:
+        """A dynamic block emitted its `index`-th item: one partition per downstream block."""
+        node = parent.node
+        if node.max_children is not None and index >= node.max_children:
+            if node.on_max_children == "truncate":
+                return
+            raise PlanError(
+                f"block '{node.name}' emitted more than max_children={node.max_children} items; "
+                "raise max_children or set on_max_children: truncate",
+                block=node.name,
+                field="max_children",
+            )
+        for edge in node.outputs:
+            self._offer(edge.dst, self.input_index[edge.id], Partition((*parent.key, index), parent, False, item))
+
+    # ---- finality and reduce ----------------------------------------------------------
+    def refresh(self) -> None:
+        """Close inputs whose upstream will offer no more partitions; reduce finished levels;
+        end the run when nothing is left (SPEC §4.10.1, §4.10.4, §4.8.3)."""
+        for name, node in self.topology.blocks.items():
+            fanout = self.fanouts[name]
+            for index, edge in enumerate(node.inputs):
+                if fanout.inputs_final[index]:
+                    continue
+                src = self.topology.blocks[edge.src]
+                upstream = self.fanouts[edge.src]
+                if self.stopper.stopping:
+                    closed = True
+                elif src.dynamic:
+                    closed = upstream.final and self.live[src.name] == 0
+                elif src.reduce_output:
+                    closed = src.name in self.reduced
+                else:
+                    closed = upstream.final
+                if closed and fanout.close_input(index) and self.plans[name].replicated:
+                    self.hooks.on_children_final(run_id=self.run_id, block=name, expected=len(self.by_block[name]))
+            if node.reduce_output and fanout.final and not self.live[name] and name not in self.reduced:
+                self.reduced.add(name)
+                if not self.stopper.stopping:
+                    self._reduce(name)
+        if all(f.final for f in self.fanouts.values()) and not any(self.live.values()):
+            self.done.set()
+
+    def _reduce(self, block: str) -> None:
+        """Deliver each lineage group's outputs, in key order, as one item (SPEC §4.10.4)."""
+        node, plan = self.topology.blocks[block], self.plans[block]
+        groups: dict[tuple[int, ...], list[Any]] = {} if len(plan.levels) > 1 else {(): []}
+        errors: dict[tuple[int, ...], BaseException] = {}
+        for inst in sorted(self.by_block[block], key=lambda i: i.key):
+            group = groups.setdefault(inst.key[:-1], [])
+            if inst.phase == "succeeded":
+                assert inst.outlet is not None and inst.outlet.retained is not None
+                out = inst.outlet.retained
+                group.append(out[0] if plan.single_output and len(out) == 1 else list(out))
+            elif node.on_child_failure == "none_fill":
+                group.append(None)
+            elif node.on_child_failure == "fail" and inst.phase != "skipped":
+                errors[inst.key[:-1]] = UpstreamError(f"child {inst.uuid} of reduce '{block}' {inst.phase}")
+        for edge in node.outputs:
+            for prefix, values in groups.items():
+                part = Partition(prefix, None, False, values, errors.get(prefix))
+                self._offer(edge.dst, self.input_index[edge.id], part)
+
+    # ---- a block run's life -----------------------------------------------------------
+    async def _life(self, inst: Instance) -> None:
+        try:
+            await self._await_start(inst)
+            if not self.slots.try_take(inst):
+                self.set_phase(inst, "ready", reason="slot", waiting_on={"slot": self.slots.cap_name(inst)})
+                await self.slots.wait(inst)
+            self._take_parts(inst)
+            self._log_ports(inst)
+            self.set_phase(inst, "running")
+            inst.set_activity("busy")
+            captured = await Driver(self, inst, list(self.plans[inst.block].single_inputs)).execute()
+            if inst.loaded.tests:
+                await self._run_tests(inst, captured)
+            self.finish(inst, "succeeded")
+        except Cancelled:
+            if inst.deadlock_error is not None:
+                self.finish(inst, "failed", inst.deadlock_error)
+            else:
+                self.finish(inst, "cancelled")
+        except UpstreamError as exc:
+            self.finish(inst, "upstream_failed", _error(exc, with_traceback=False))
+        except _Skip:
+            self.finish(inst, "skipped", reason="constraint_unsatisfiable")
+        except BaseException as exc:  # user code: anything may be raised
+            self.finish(inst, "failed", _error(exc))
+            self.stopper.on_failure(inst)
+
+    async def _await_start(self, inst: Instance) -> None:
+        """Wait for the start rule, batch inputs and start constraint (SPEC §4.8)."""
+        node, plan = inst.node, self.plans[inst.block]
+        calls_once = all(plan.single_inputs) and not (node.stream or node.collect or inst.loaded.wants_stream)
+        constraint = self.constraints.get(inst.block)
+        while True:
+            if inst.cancel_requested:
+                raise Cancelled(inst.uuid)
+            for edge in inst.inputs:
+                if edge.error is not None and not edge.fill_items:
+                    raise UpstreamError(f"upstream of {edge.id} failed: {edge.error}")
+            waits: list[Waiters] = [inst.phase_changed]
+            batch = [e.producer for e in inst.inputs if e.exchange == "blocking" and e.producer and e.producer.phase != "succeeded"]
+            ready = [e.ready_for_consumer() for e in inst.inputs]
+            if batch:
+                reason, waiting_on = "batch_inputs", {"blocks": sorted({p.uuid for p in batch})}
+                waits += [p.phase_changed for p in batch]
+            elif constraint is not None and (verdict := constraint.evaluate(self.block_phases())) is not True:
+                if verdict is False:
+                    raise _Skip()
+                reason, waiting_on = "start_constraint", {"blocks": sorted(constraint.blocks)}
+                waits.append(self.phase_waiters)
+            elif inst.inputs and not node.eager_start and not (all(ready) if calls_once else any(ready)):
+                reason, waiting_on = "start_rule", {"ports": [e.static_id for e, r in zip(inst.inputs, ready, strict=True) if not r]}
+                waits += [e.readable for e in inst.inputs]
+            else:
+                return
+            self.set_phase(inst, "waiting", reason=reason, waiting_on=waiting_on)
+            await wait_any(waits)
+
+    def _take_parts(self, inst: Instance) -> None:
+        """The run consumed its dynamic items: their parents may emit more (SPEC §4.10.5)."""
+        for part in inst.parts:
+            if not part.stream and not part.taken and part.producer and part.producer.outlet:
+                part.taken = True
+                part.producer.outlet.consumed()
+
+    async def _run_tests(self, inst: Instance, captured: list[Any] | None) -> None:
+        output: Any = captured
+        if captured is not None and self.plans[inst.block].single_output and len(captured) == 1:
+            output = captured[0]
+        for test in inst.loaded.tests:
+            try:
+                await self.loop.run_in_executor(self.pool, test, output)
+            except AssertionError as exc:
+                raise AssertionError(f"@test {test.__name__} failed: {exc or 'assertion failed'}") from exc
+
+    def finish(self, inst: Instance, phase: str, error: dict[str, Any] | None = None, reason: str | None = None) -> None:
+        assert inst.outlet is not None
+        if inst.terminal:  # abandoned after a forced cancel; its thread returned late
+            return
+        if phase == "succeeded":
+            inst.outlet.close()
+        else:
+            inst.outlet.fail(UpstreamError(f"{inst.uuid} {phase}"))
+        for edge in inst.inputs:
+            if not edge.at_eos():
+                edge.cancel()
+        self._take_parts(inst)
+        self.slots.release(inst)
+        if inst.outlet.store is not None:
+            inst.outlet.store.finish(phase, error)
+        self.set_phase(inst, phase, reason=reason, error=error)
+        self.refresh()
+
+    # ---- phases -----------------------------------------------------------------------
+    def set_phase(
+        self,
+        inst: Instance,
+        to: str,
+        *,
+        reason: str | None = None,
+        waiting_on: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        frm = inst.phase
+        if inst.terminal or (frm == to and inst.reason == reason):
+            return
+        now = time.perf_counter()
+        inst.phase, inst.reason, inst.waiting_on, inst.phase_since = to, reason, waiting_on, now
+        if error is not None:
+            inst.error = error
+        counts = self.counts[inst.block]
+        counts[frm] -= 1
+        counts[to] += 1
+        if to == "running":
+            inst.started_t = now
+            self.running.add(inst)
+        if inst.terminal:
+            inst.finished_t = now
+            inst.set_activity(None)
+            self.live[inst.block] -= 1
+            self.running.discard(inst)
+            self.done_totals[inst.block].add(inst)
+        self.hooks.on_phase(
+            run_id=self.run_id, block=inst.block, uuid=inst.uuid, key=inst.key, from_phase=frm,
+            to_phase=to, reason=reason, waiting_on=waiting_on, error=error, t=time.time(),
+        )
+        inst.phase_changed.wake()
+        if self.constraints:
+            self.phase_waiters.wake()
+
+    def block_phases(self) -> dict[str, str]:
+        from sluicegate.kernel.view import block_phase
+
+        return {name: block_phase(self, name) for name in self.topology.blocks}
+
+    # ---- services for drivers -----------------------------------------------------------
+    def kwargs_for(self, inst: Instance) -> dict[str, Any]:
+        kwargs = dict(self.variables)
+        kwargs["logger"] = BlockLogger(inst, self._log)
+        kwargs["context"] = BlockContext(inst, self.run_id, self.variables)
+        kwargs["run_id"] = self.run_id
+        kwargs["block_uuid"] = inst.uuid
+        return kwargs
+
+    def _log(self, inst: Instance, level: str, message: str) -> None:
+        self.loop.call_soon_threadsafe(
+            functools.partial(
+                self.hooks.on_log, run_id=self.run_id, block=inst.block, uuid=inst.uuid, level=level, message=message
+            )
+        )
+
+    def _log_ports(self, inst: Instance) -> None:
+        for edge in inst.inputs:
+            if edge.static_id in self.logged_ports or edge.mode_source == "dynamic item":
+                continue
+            self.logged_ports.add(edge.static_id)
+            line, port = port_line(inst.block, edge)
+            self.hooks.on_port_resolved(run_id=self.run_id, line=line, port=port)
+
+
+class _Skip(Exception):  # noqa: N818
+    """The start constraint can never hold."""
+
+
+def _error(exc: BaseException, *, with_traceback: bool = True) -> dict[str, Any]:
+    error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+    if with_traceback:
+        error["traceback"] = "".join(traceback.format_exception(exc))
+    return error

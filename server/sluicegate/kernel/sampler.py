@@ -1,0 +1,95 @@
+"""Sampling every 100 ms (SPEC §4.14.3): windowed fractions and rates, quiescence and
+deadlock checks, then the `on_sample` hook."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+from sluicegate.kernel.deadlock import DeadlockDetector
+from sluicegate.kernel.instance import ACTIVITIES
+
+if TYPE_CHECKING:
+    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.view import RunView
+
+WINDOW_S = 5.0
+
+
+class Sampler:
+    def __init__(self, run: Run, view: RunView) -> None:
+        self.run = run
+        self.view = view
+        self.detector = DeadlockDetector(run)
+        self.block_history: dict[str, deque[tuple[float, dict[str, float]]]] = {
+            name: deque() for name in run.topology.blocks
+        }
+        self.edge_history: dict[str, deque[tuple[float, tuple[float, ...]]]] = {
+            edge_id: deque() for edge_id in run.topology.edges
+        }
+        self.quiet = 0
+
+    async def loop(self) -> None:
+        interval = self.run.settings.sample_interval_s
+        while not self.run.done.is_set():
+            await asyncio.sleep(interval)
+            self.sample()
+
+    def sample(self) -> None:
+        now = time.perf_counter()
+        self._block_fracs(now)
+        self._edge_rates(now)
+        self._check_quiescence()
+        self.run.hooks.on_sample(run_id=self.run.run_id, view=self.view)
+
+    def _block_fracs(self, now: float) -> None:
+        for name, history in self.block_history.items():
+            totals = self.view.block_ms_total(name)
+            history.append((now, totals))
+            while len(history) > 2 and now - history[0][0] > WINDOW_S:
+                history.popleft()
+            t0, old = history[0]
+            spent = {a: totals[a] - old[a] for a in ACTIVITIES}
+            whole = sum(spent.values())
+            self.view.fracs[name] = {a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITIES}
+
+    def _edge_rates(self, now: float) -> None:
+        for edge_id, edges in self.run.edges_by_static.items():
+            if not edges:
+                continue
+            values = (
+                float(sum(e.items_in for e in edges)),
+                float(sum(e.items_out for e in edges)),
+                sum(e.bytes_in for e in edges),
+                sum(e.bytes_out for e in edges),
+                sum(e.bp_ms_now() for e in edges),
+            )
+            history = self.edge_history[edge_id]
+            history.append((now, values))
+            while len(history) > 2 and now - history[0][0] > WINDOW_S:
+                history.popleft()
+            t0, old = history[0]
+            dt = now - t0
+            if dt <= 0:
+                continue
+            d = [v - o for v, o in zip(values, old, strict=True)]
+            self.view.edge_rates[edge_id] = {
+                "in_items_per_s": d[0] / dt,
+                "out_items_per_s": d[1] / dt,
+                "in_bytes_per_s": d[2] / dt,
+                "out_bytes_per_s": d[3] / dt,
+                "bp_frac": min(1.0, d[4] / 1000 / dt),
+            }
+
+    def _check_quiescence(self) -> None:
+        """SPEC §4.13.2: no block busy, no task in flight, some block not terminal."""
+        run = self.run
+        if run.busy or run.done.is_set() or run.stopper.stopping or not any(run.live.values()):
+            self.quiet = 0
+            return
+        self.quiet += 1
+        if self.quiet >= run.settings.quiescence_samples:
+            self.quiet = 0
+            self.detector.check()

@@ -1,0 +1,66 @@
+"""Work done on a worker thread: advancing user iterators in demand-bounded slices.
+
+A slice pulls at most `limit` items (the output's free room, SPEC §4.11) and returns
+after about SLICE_S seconds, so a slow generator's items go downstream one by one while a
+fast one hands over whole batches (DESIGN: near the cost of a plain function call).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any
+
+from sluicegate.kernel.sizing import Sizer, rows_of
+
+SLICE_S = 0.002
+MAX_CHUNK = 4096
+
+
+def pull(
+    it: Iterator[Any],
+    limit: int,
+    sizer: Sizer,
+    item_rows: Callable[[Any], int] | None,
+) -> tuple[list[Any], bool, int, int]:
+    """Advance `it` up to `limit` times. Returns (items, exhausted, bytes, rows)."""
+    out: list[Any] = []
+    chunk = 1
+    started = time.perf_counter()
+    exhausted = False
+    while len(out) < limit:
+        want = min(chunk, limit - len(out))
+        before = len(out)
+        out.extend(islice(it, want))
+        if len(out) - before < want:
+            exhausted = True
+            break
+        if time.perf_counter() - started >= SLICE_S:
+            break
+        chunk = min(chunk * 2, MAX_CHUNK)
+    return out, exhausted, sizer.measure(out), rows_of(out, item_rows)
+
+
+def results_of(value: Any, explode: bool) -> Iterator[Any]:
+    """What one call of a block function emits: a generator's yields, an exploded list's
+    elements, or the returned value as one item (SPEC §4.11)."""
+    if inspect.isgenerator(value):
+        yield from value
+    elif explode and value is not None:
+        yield from value
+    else:
+        yield value
+
+
+def call_once(call: Callable[[], Any], explode: bool) -> Iterator[Any]:
+    """A lazy iterator over one call's results: user code starts on the first `next()`."""
+    yield from results_of(call(), explode)
+
+
+def close_iterator(it: Any) -> None:
+    """Close a generator at its suspension point (SPEC §4.12 cooperative cancellation)."""
+    close = getattr(it, "close", None)
+    if close is not None:
+        close()

@@ -1,0 +1,33 @@
+"""The kernel's side of the output store: a small interface, so the kernel can run with
+the real store, a test double, or none."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sluicegate.kernel.instance import Instance
+    from sluicegate.kernel.outlet import OutputSink
+
+
+class RunStore(Protocol):
+    def open(self, inst: Instance) -> OutputSink: ...
+
+    def finish_run(self, status: str, summary: dict[str, Any]) -> None: ...
+
+
+class StoreAdapter:
+    """Adapts `store.outputs.RunWriter` to what the kernel needs."""
+
+    def __init__(self, writer: Any, budget_bytes: int) -> None:
+        self.writer = writer
+        self.budget_bytes = budget_bytes
+
+    def open(self, inst: Instance) -> OutputSink:
+        sink: OutputSink = self.writer.open(
+            inst.block, inst.uuid, inst.key, inst.node.keep_outputs, self.budget_bytes
+        )
+        return sink
+
+    def finish_run(self, status: str, summary: dict[str, Any]) -> None:
+        self.writer.finish_run(status, summary)

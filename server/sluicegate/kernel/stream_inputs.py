@@ -1,0 +1,113 @@
+"""`stream: true` blocks: user code reads iterators over its inputs on a worker thread.
+
+The thread asks the scheduler's loop for input and hands it output through
+`run_coroutine_threadsafe`. Before it waits for input it flushes what the block already
+emitted, so nothing sits in the thread while the block is starved; before it resumes the
+block's generator it waits for output room (SPEC §4.3.3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sluicegate.errors import Cancelled
+from sluicegate.kernel.sizing import rows_of
+from sluicegate.kernel.slices import SLICE_S
+
+if TYPE_CHECKING:
+    from sluicegate.kernel.driver import Driver
+    from sluicegate.kernel.edge import Edge
+
+READ_BATCH = 4096
+
+
+class StreamBridge:
+    def __init__(self, driver: Driver, loop: asyncio.AbstractEventLoop) -> None:
+        self.driver = driver
+        self.loop = loop
+        self.pending: list[Any] = []
+        self.room = 0
+        self.flushed_at = time.perf_counter()
+
+    def reader(self, edge: Edge) -> Iterator[Any]:
+        return _EdgeReader(self, edge)
+
+    # ---- thread side ------------------------------------------------------------------
+    def emit(self, item: Any) -> None:
+        if self.driver.inst.cancel_requested:
+            raise Cancelled(f"block run {self.driver.inst.uuid} was cancelled")
+        self.pending.append(item)
+        if len(self.pending) >= self.room or time.perf_counter() - self.flushed_at > SLICE_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand pending output to the loop, then wait until the output has room again."""
+        items, self.pending = self.pending, []
+        sizer = self.driver.sizer
+        nbytes = sizer.measure(items) if items else 0
+        rows = rows_of(items, self.driver.inst.loaded.item_rows) if items else 0
+        self.room = self.call(self._flush(items, nbytes, rows))
+        self.flushed_at = time.perf_counter()
+
+    def read(self, edge: Edge) -> list[Any] | None:
+        if self.pending:
+            self.flush()
+        result: list[Any] | None = self.call(self._read(edge))
+        return result
+
+    def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    # ---- loop side --------------------------------------------------------------------
+    async def _flush(self, items: list[Any], nbytes: int, rows: int) -> int:
+        services = self.driver.services
+        services.busy -= 1
+        try:
+            if items:
+                await self.driver.wait_room()
+                self.driver.emit(items, nbytes, rows)
+            return await self.driver.wait_room()
+        finally:
+            services.busy += 1
+            self.driver.inst.set_activity("busy")
+
+    async def _read(self, edge: Edge) -> list[Any] | None:
+        services = self.driver.services
+        services.busy -= 1
+        try:
+            return await self.driver._read(edge, READ_BATCH)
+        finally:
+            services.busy += 1
+            self.driver.inst.set_activity("busy")
+
+
+class _EdgeReader:
+    """Iterator over one input edge, for user code on a worker thread."""
+
+    def __init__(self, bridge: StreamBridge, edge: Edge) -> None:
+        self.bridge = bridge
+        self.edge = edge
+        self.buffer: list[Any] = []
+        self.pos = 0
+        self.done = False
+
+    def __iter__(self) -> _EdgeReader:
+        return self
+
+    def __next__(self) -> Any:
+        if self.pos < len(self.buffer):
+            item = self.buffer[self.pos]
+            self.pos += 1
+            return item
+        if self.done:
+            raise StopIteration
+        batch = self.bridge.read(self.edge)
+        if batch is None:
+            self.done = True
+            self.buffer = []
+            raise StopIteration
+        self.buffer, self.pos = batch, 1
+        return batch[0]

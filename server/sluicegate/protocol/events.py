@@ -1,0 +1,177 @@
+"""Lifecycle events, kernel → client, sent at once and never sampled (SPEC §4.14.3).
+
+Every event has `type: "event"` (so it sits beside telemetry's `snapshot`/`delta` in one
+stream and one `seq` space) and a `kind` that says which event it is. Activity changes are
+never events: they flip too often and appear only in telemetry.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, model_validator
+
+from sluicegate.protocol.vocab import (
+    BlockPhase,
+    EdgeMode,
+    ErrorInfo,
+    RunMode,
+    RunPhaseName,
+    WaitingOn,
+    WireModel,
+)
+
+# `from` is a Python keyword: the attribute is `from_`, the wire name is `from` (the
+# codec encodes by alias). Both names are accepted on input.
+_FROM_IN = AliasChoices("from", "from_")
+
+
+class _Event(WireModel):
+    v: Literal[1] = 1
+    type: Literal["event"] = "event"
+    run_id: str
+    seq: int
+    t: int  # ms since the epoch
+
+
+class RunPhase(_Event):
+    kind: Literal["run"] = "run"
+    from_: RunPhaseName = Field(validation_alias=_FROM_IN, serialization_alias="from")
+    to: RunPhaseName
+    mode: RunMode
+    error: ErrorInfo | None = None
+
+
+class Phase(_Event):
+    """A block instance changed phase. `block` is the static name, `uuid` the instance
+    (`"D:3:1"` for a dynamic child, the block name otherwise), `key` its lineage."""
+
+    kind: Literal["phase"] = "phase"
+    block: str
+    uuid: str = ""
+    key: list[int] = []
+    from_: BlockPhase = Field(validation_alias=_FROM_IN, serialization_alias="from")
+    to: BlockPhase
+    reason: str | None = None
+    waiting_on: WaitingOn | None = None
+    error: ErrorInfo | None = None
+
+    @model_validator(mode="after")
+    def _uuid_defaults_to_block(self) -> Phase:
+        self.uuid = self.uuid or self.block
+        return self
+
+
+class CycleHop(WireModel):
+    """One block of a wait-for cycle and what it waits on (SPEC §4.13.1)."""
+
+    block: str
+    waits: Literal["input", "output", "constraint", "slot", "children"]
+    edge: str | None = None
+    detail: str = ""  # e.g. "4/4 items, mode=limited"
+
+
+class SuggestedSetting(WireModel):
+    mode: Literal["full"] = "full"
+
+
+class Suggestion(WireModel):
+    edge: str
+    set: SuggestedSetting = SuggestedSetting()
+
+
+class Deadlock(_Event):
+    """A wait-for cycle (§4.13.3). `message` is the multi-line text naming every hop."""
+
+    kind: Literal["deadlock"] = "deadlock"
+    cycle: list[CycleHop]
+    message: str = ""
+    suggestion: Suggestion | None = None  # none for slot starvation
+    action: Literal["fail", "promote_full"] = "fail"
+
+
+class DeadlockResolved(_Event):
+    """`on_deadlock: promote_full` switched `edge` to full at runtime and the run goes on."""
+
+    kind: Literal["deadlock_resolved"] = "deadlock_resolved"
+    edge: str
+    promotions: int  # this run's count so far, at most max_promotions
+    message: str = ""
+
+
+class ChildrenFinal(_Event):
+    """A dynamic block's child count is known: no more children will be spawned."""
+
+    kind: Literal["children_final"] = "children_final"
+    block: str
+    uuid: str | None = None  # the parent instance, for nested dynamic levels
+    expected: int
+
+
+class Log(_Event):
+    kind: Literal["log"] = "log"
+    block: str
+    uuid: str
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    message: str
+
+
+class Warn(_Event):
+    """Surfaced, not fatal: stalls, slow drains, plan lint (§4.13.4, §4.13.5)."""
+
+    kind: Literal["warn"] = "warn"
+    category: Literal["stall", "slow_drain", "lint", "other"] = "other"
+    message: str
+    block: str | None = None
+    edge: str | None = None
+
+
+class PortResolved(_Event):
+    """The §4.5 start-of-block log line as data, one per input edge."""
+
+    kind: Literal["port"] = "port"
+    block: str
+    port: str
+    edge: str
+    mode: EdgeMode
+    mode_source: str
+    rows_per_buffer: int | None  # None until frozen at the first item
+    rows_per_buffer_source: str
+    est_item_bytes: float | None = None
+    bytes_per_row_buffer: int
+    bytes_source: str
+    capacity_items: int | None  # None for full edges
+    capacity_bytes: int | None
+
+    def line(self) -> str:
+        """The INFO line of §4.5: `block=join port=right edge=b.out->join.right mode=full(
+        default: dependent multi-input) rows_per_buffer=512(est 2 KiB/item,
+        bytes_per_row_buffer=1 MiB from pipeline) cap=2048 items/4 MiB`."""
+        rows = "pending" if self.rows_per_buffer is None else str(self.rows_per_buffer)
+        why = self.rows_per_buffer_source
+        if self.est_item_bytes:
+            buffer = f"{_size(self.bytes_per_row_buffer)} from {self.bytes_source}"
+            why = f"est {_size(self.est_item_bytes)}/item, bytes_per_row_buffer={buffer}"
+        cap = "unbounded"
+        if self.capacity_items is not None and self.capacity_bytes is not None:
+            cap = f"{self.capacity_items} items/{_size(self.capacity_bytes)}"
+        return (
+            f"block={self.block} port={self.port} edge={self.edge} "
+            f"mode={self.mode}({self.mode_source}) rows_per_buffer={rows}({why}) cap={cap}"
+        )
+
+
+def _size(n: float) -> str:
+    """1048576 → "1 MiB", 2150.4 → "2.1 KiB"."""
+    unit = "B"
+    for bigger in ("KiB", "MiB", "GiB"):
+        if n < 1024:
+            break
+        n, unit = n / 1024, bigger
+    return f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
+
+
+Event = Annotated[
+    RunPhase | Phase | Deadlock | DeadlockResolved | ChildrenFinal | Log | Warn | PortResolved,
+    Field(discriminator="kind"),
+]

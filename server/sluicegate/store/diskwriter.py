@@ -1,0 +1,238 @@
+"""The one background thread that writes a run's outputs, fed by a queue bounded in bytes.
+
+Callers enqueue operations and return at once; `put` waits only while more than
+`max_queued_bytes` of item estimates are queued, so memory stays bounded when the disk is slow.
+The thread takes everything queued, writes it, then commits in order: data first, then index
+lines, then run lines (group commit). A chunk is visible to readers once its index line is.
+Storage errors are logged and counted; they never reach the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sluicegate.store.layout import DATA, INDEX, RUNS, block_dir, json_line, write_json_atomic
+from sluicegate.store.meta import schema_of
+from sluicegate.store.preview import bounded_repr, preview
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 4096
+Op = tuple[Any, ...]
+
+
+class Instance:
+    """One block run as the writer thread sees it; only that thread sets these fields."""
+
+    __slots__ = (
+        "block",
+        "described",
+        "disk_bytes",
+        "key",
+        "preview",
+        "schema",
+        "stored",
+        "unpicklable",
+        "uuid",
+    )
+
+    def __init__(self, block: str, uuid: str, key: tuple[int, ...]) -> None:
+        self.block, self.uuid, self.key = block, uuid, list(key)
+        self.described = False
+        self.preview: dict[str, Any] | None = None
+        self.schema: dict[str, Any] | None = None
+        self.stored = self.disk_bytes = self.unpicklable = 0
+
+    def describe(self, item: Any) -> None:
+        self.described = True
+        self.preview, self.schema = preview(item), schema_of(item)
+
+
+class ByteQueue:
+    def __init__(self, max_bytes: int) -> None:
+        lock = threading.Lock()
+        self._not_empty = threading.Condition(lock)
+        self._not_full = threading.Condition(lock)
+        self._ops: deque[tuple[Op, int]] = deque()
+        self._pending = 0
+        self._max = max_bytes
+
+    def put(self, op: Op, nbytes: int) -> None:
+        with self._not_full:
+            while self._pending and self._pending + nbytes > self._max:
+                self._not_full.wait()
+            self._ops.append((op, nbytes))
+            self._pending += nbytes
+            self._not_empty.notify()
+
+    def take(self) -> list[tuple[Op, int]]:
+        with self._not_empty:
+            while not self._ops:
+                self._not_empty.wait()
+            ops = self._ops
+            return [ops.popleft() for _ in range(min(len(ops), MAX_BATCH))]
+
+    def release(self, nbytes: int) -> None:
+        with self._not_full:
+            self._pending -= nbytes
+            self._not_full.notify_all()
+
+
+class _BlockFiles:
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.data: BinaryIO = open(path / DATA, "ab", buffering=1 << 18)  # noqa: SIM115
+        self.index: BinaryIO = open(path / INDEX, "ab")  # noqa: SIM115
+        self.runs: BinaryIO = open(path / RUNS, "ab")  # noqa: SIM115
+        self.pos = self.data.tell()
+        self.index_lines: list[bytes] = []
+        self.runs_lines: list[bytes] = []
+
+    def commit(self) -> None:
+        self.data.flush()
+        for lines, f in ((self.index_lines, self.index), (self.runs_lines, self.runs)):
+            if lines:
+                f.write(b"".join(lines))
+                f.flush()
+                lines.clear()
+
+    def close(self) -> None:
+        for f in (self.data, self.index, self.runs):
+            f.close()
+
+
+class DiskWriter:
+    def __init__(self, run_dir: Path, max_queued_bytes: int) -> None:
+        self.run_dir = run_dir
+        self.errors: list[str] = []
+        self.error_count = 0
+        self._queue = ByteQueue(max_queued_bytes)
+        self.put = self._queue.put
+        self._files: dict[str, _BlockFiles | None] = {}  # None: broken, ops are dropped
+        self._dirty: dict[str, _BlockFiles] = {}
+        name = f"sluicegate-store-{run_dir.name}"
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def _loop(self) -> None:
+        stop = False
+        while not stop:
+            batch = self._queue.take()
+            for op, _ in batch:
+                try:
+                    stop = self._apply(op) or stop
+                except Exception as exc:
+                    self._fail(op[1].block if op[0] in ("chunk", "meta", "finish") else "", exc)
+            self._commit()
+            self._queue.release(sum(n for _, n in batch))
+        for files in self._files.values():
+            if files is not None:
+                files.close()
+
+    def _apply(self, op: Op) -> bool:
+        kind = op[0]
+        if kind == "chunk":
+            self._chunk(op[1], op[2], op[3], op[4])
+        elif kind == "finish":
+            self._finish(op[1], op[2])
+        elif kind == "meta":
+            op[1].describe(op[2])
+        elif kind == "barrier":
+            self._commit()
+            op[1].set()
+        elif kind == "run_json":
+            self._commit()
+            info = op[1]
+            if self.error_count:
+                info = {**info, "store_errors": self.error_count, "store_error": self.errors[0]}
+            write_json_atomic(self.run_dir / "run.json", info)
+        return kind == "stop"
+
+    def _block(self, block: str) -> _BlockFiles | None:
+        if block in self._files:
+            files = self._files[block]
+        else:
+            self._files[block] = None  # stays None (broken) if opening fails
+            files = self._files[block] = _BlockFiles(block_dir(self.run_dir, block))
+        if files is not None:
+            self._dirty[block] = files
+        return files
+
+    def _chunk(self, inst: Instance, items: list[Any], first: int, nbytes: int) -> None:
+        if not inst.described:
+            inst.describe(items[0])
+        files = self._block(inst.block)
+        if files is None:
+            return
+        blob, bad = _dumps(items)
+        files.data.write(blob)
+        line = {"uuid": inst.uuid, "key": inst.key, "first": first, "count": len(items)}
+        line.update(bytes=nbytes, offset=files.pos, length=len(blob))
+        files.index_lines.append(json_line(line))
+        files.pos += len(blob)
+        inst.stored += len(items)
+        inst.disk_bytes += len(blob)
+        inst.unpicklable += bad
+
+    def _finish(self, inst: Instance, caller: dict[str, Any]) -> None:
+        files = self._block(inst.block)
+        if files is None:
+            return
+        line = {"uuid": inst.uuid, "key": inst.key, "status": caller.pop("status")}
+        line.update(count=caller.pop("count"), bytes=caller.pop("bytes"))
+        line.update(bytes_est=caller.pop("bytes_est"), kept=caller.pop("kept"))
+        line.update(types=caller.pop("types"), schema=inst.schema, preview=inst.preview)
+        line.update(caller)  # started_t, finished_t, error
+        line.update(stored=inst.stored, disk_bytes=inst.disk_bytes)
+        if inst.unpicklable:
+            line["unpicklable"] = inst.unpicklable
+        files.runs_lines.append(json_line(line))
+
+    def _commit(self) -> None:
+        dirty, self._dirty = self._dirty, {}
+        for block, files in dirty.items():
+            try:
+                files.commit()
+            except Exception as exc:
+                self._fail(block, exc)
+
+    def _fail(self, block: str, exc: Exception) -> None:
+        """Log and count a storage error; a block whose files failed stops being written."""
+        self.error_count += 1
+        where = f"block `{block}` of " if block else ""
+        msg = f"Could not store outputs of {where}run dir {self.run_dir}: {exc!r}"
+        if len(self.errors) < 20:
+            self.errors.append(msg)
+            log.warning("%s; the run goes on, these outputs are not kept", msg, exc_info=exc)
+        files = self._files.get(block)
+        if files is not None:
+            self._files[block] = None
+            self._dirty.pop(block, None)
+            with contextlib.suppress(Exception):
+                files.close()
+
+
+def _dumps(items: list[Any]) -> tuple[bytes, int]:
+    """Pickle a chunk; items that cannot be pickled are replaced by their repr string."""
+    try:
+        return pickle.dumps(items, protocol=5), 0
+    except Exception:
+        pass
+    safe: list[Any] = []
+    bad = 0
+    for item in items:
+        try:
+            pickle.dumps(item, protocol=5)
+            safe.append(item)
+        except Exception:
+            safe.append(bounded_repr(item))
+            bad += 1
+    return pickle.dumps(safe, protocol=5), bad

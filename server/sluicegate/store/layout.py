@@ -1,0 +1,57 @@
+"""Where a run's outputs live on disk, and the few file helpers every store module shares.
+
+```
+<root>/<run_id>/run.json                    run summary, replaced atomically
+<root>/<run_id>/blocks/<block>/data.bin     append-only pickled chunks (lists of items)
+<root>/<run_id>/blocks/<block>/index.jsonl  one line per committed chunk, written after its data
+<root>/<run_id>/blocks/<block>/runs.jsonl   one line per finished block run
+```
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+RUN_JSON = "run.json"
+BLOCKS = "blocks"
+DATA = "data.bin"
+INDEX = "index.jsonl"
+RUNS = "runs.jsonl"
+
+
+def block_dirname(block: str) -> str:
+    """A file-system-safe folder name for a block; plain names stay as they are."""
+    name = quote(block, safe="")
+    return "%2E" + name[1:] if name.startswith(".") else name
+
+
+def block_from_dirname(dirname: str) -> str:
+    return unquote(dirname)
+
+
+def block_dir(run_dir: Path, block: str) -> Path:
+    return run_dir / BLOCKS / block_dirname(block)
+
+
+_LINE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def json_line(obj: dict[str, Any]) -> bytes:
+    """One JSONL line. Anything json cannot encode is written as its `str`."""
+    return _LINE_ENCODER.encode(obj).encode() + b"\n"
+
+
+def write_json_atomic(path: Path, obj: dict[str, Any]) -> None:
+    """Write to a temporary file, then `os.replace`: readers see the old or the new file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,198 @@
+"""The reading side: metadata and pages of items of a stored run, from any process.
+
+Only complete lines of `index.jsonl` and `runs.jsonl` count (a torn trailing line is a write in
+progress or a crash). New lines are read incrementally, so a long-lived reader of a live run
+only reads what was appended since its last call. Counts come from these lines; item data is
+unpickled only for the chunks that cover the requested page.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import pickle
+import threading
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import NotFound
+from sluicegate.store.layout import (
+    BLOCKS,
+    DATA,
+    INDEX,
+    RUN_JSON,
+    RUNS,
+    block_dir,
+    block_from_dirname,
+    read_json,
+)
+
+
+class _Tail:
+    """The complete lines appended to a file since the last call, with their byte offsets."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pos = 0
+
+    def new_lines(self) -> list[tuple[int, bytes]]:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        end = data.rfind(b"\n") + 1
+        out: list[tuple[int, bytes]] = []
+        start = 0
+        while start < end:
+            stop = data.index(b"\n", start)
+            out.append((self.pos + start, data[start:stop]))
+            start = stop + 1
+        self.pos += end
+        return out
+
+
+class _Chunks:
+    """The chunks of one block run, in order, with the number of stored items before each."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # number of stored items before each chunk
+        self.spans: list[tuple[int, int]] = []  # (offset, length) in data.bin
+        self.stored = 0
+
+
+class _BlockView:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._index = _Tail(path / INDEX)
+        self._runs = _Tail(path / RUNS)
+        self.chunks: dict[str, _Chunks] = {}
+        self.lines: list[tuple[int, int]] = []  # runs.jsonl (offset, length), in order
+        self.by_uuid: dict[str, int] = {}  # uuid -> position in self.lines
+
+    def refresh(self) -> None:
+        for _, raw in self._index.new_lines():
+            try:
+                row = json.loads(raw)
+                uuid, count, span = row["uuid"], int(row["count"]), (row["offset"], row["length"])
+            except (ValueError, KeyError, TypeError):
+                continue  # not a line this store wrote: skip it rather than fail the page
+            chunks = self.chunks.setdefault(uuid, _Chunks())
+            chunks.starts.append(chunks.stored)
+            chunks.spans.append(span)
+            chunks.stored += count
+        for offset, raw in self._runs.new_lines():
+            uuid = _uuid_of(raw)
+            if uuid is not None:
+                self.by_uuid[uuid] = len(self.lines)
+                self.lines.append((offset, len(raw)))
+
+    def run_lines(self, first: int, stop: int) -> list[dict[str, Any]]:
+        spans = self.lines[first:stop]
+        if not spans:
+            return []
+        with open(self.path / RUNS, "rb") as f:
+            f.seek(spans[0][0])
+            data = f.read(spans[-1][0] + spans[-1][1] - spans[0][0])
+        base = spans[0][0]
+        return [json.loads(data[o - base : o - base + n]) for o, n in spans]
+
+
+def _uuid_of(raw: bytes) -> str | None:
+    """The uuid of a runs.jsonl line; the writer puts it first, so most lines need no parse."""
+    prefix = b'{"uuid":"'
+    if raw.startswith(prefix):
+        end = raw.find(b'"', len(prefix))
+        if end > 0 and b"\\" not in raw[len(prefix) : end]:
+            return raw[len(prefix) : end].decode()
+    try:
+        uuid = json.loads(raw).get("uuid")
+    except (ValueError, AttributeError):
+        return None
+    return uuid if isinstance(uuid, str) else None
+
+
+class RunReader:
+    """Reads one stored run, finished or live. Thread-safe."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self._views: dict[str, _BlockView] = {}
+        self._lock = threading.Lock()
+
+    def info(self) -> dict[str, Any]:
+        """run.json: the run id, the info given at start, the status and the summary."""
+        return read_json(self.run_dir / RUN_JSON)
+
+    def blocks(self) -> list[str]:
+        """The blocks that stored anything, sorted by name."""
+        root = self.run_dir / BLOCKS
+        if not root.is_dir():
+            return []
+        return sorted(block_from_dirname(p.name) for p in root.iterdir() if p.is_dir())
+
+    def block_runs(self, block: str, offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """The finished runs of `block` in the order they finished, as runs.jsonl lines."""
+        view = self._view(block)
+        return view.run_lines(offset, offset + limit)
+
+    def block_run(self, block: str, uuid: str) -> dict[str, Any] | None:
+        """The runs.jsonl line of one block run, or None while it has not finished."""
+        view = self._view(block)
+        at = view.by_uuid.get(uuid)
+        return None if at is None else view.run_lines(at, at + 1)[0]
+
+    def count(self, block: str, uuid: str) -> int:
+        """The true number of items from the runs line; while the run is live, the number
+        stored so far. Never reads item data."""
+        line = self.block_run(block, uuid)
+        if line is not None:
+            return int(line["count"])
+        return self._chunks(block, uuid).stored
+
+    def items(self, block: str, uuid: str, offset: int = 0, limit: int = 50) -> list[Any]:
+        """A page of the stored items. `offset` counts stored items: with `kept` = `sample`
+        they are the first items then the last one (the runs line has the true `count`).
+        Only the chunks that cover the page are read and unpickled."""
+        chunks = self._chunks(block, uuid)
+        if limit <= 0 or offset >= chunks.stored:
+            return []
+        out: list[Any] = []
+        i = max(bisect.bisect_right(chunks.starts, offset) - 1, 0)
+        with open(self._view(block).path / DATA, "rb") as f:
+            while i < len(chunks.spans) and len(out) < limit:
+                pos, length = chunks.spans[i]
+                f.seek(pos)
+                part = pickle.loads(f.read(length))
+                skip = max(offset - chunks.starts[i], 0)
+                out.extend(part[skip : skip + limit - len(out)])
+                i += 1
+        return out
+
+    def _view(self, block: str) -> _BlockView:
+        with self._lock:
+            view = self._views.get(block)
+            if view is None:
+                path = block_dir(self.run_dir, block)
+                if not path.is_dir():
+                    have = ", ".join(self.blocks()) or "none"
+                    raise NotFound(
+                        f"Block `{block}` stored no output in run `{self.run_dir.name}` "
+                        f"(blocks with outputs: {have})."
+                    )
+                view = self._views[block] = _BlockView(path)
+            view.refresh()
+            return view
+
+    def _chunks(self, block: str, uuid: str) -> _Chunks:
+        view = self._view(block)
+        chunks = view.chunks.get(uuid)
+        if chunks is None:
+            if uuid in view.by_uuid:
+                return _Chunks()  # finished with nothing stored (keep_outputs: none, or empty)
+            raise NotFound(
+                f"Block run `{uuid}` of block `{block}` has no stored output in run "
+                f"`{self.run_dir.name}`; block_runs('{block}') lists the finished runs."
+            )
+        return chunks

@@ -1,0 +1,87 @@
+"""The workspace on disk: its pipelines, a new workspace from examples, saving a pipeline.
+
+<workspace>/
+  sluicegate.yaml                      optional workspace settings
+  pipelines/<pipeline>/pipeline.yaml   blocks, edges, settings
+  pipelines/<pipeline>/<block>.py      block code
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from sluicegate.errors import Conflict, NotFound, PlanError
+from sluicegate.graph.build import PIPELINE_FILE, PIPELINES, WORKSPACE_FILE, pipeline_file
+from sluicegate.graph.spec import PIPELINE_NAME, PipelineSpec, dump_spec
+
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".sluicegate")
+
+
+def pipeline_dir(workspace: Path, name: str) -> Path:
+    """`<workspace>/pipelines/<name>`; raises PlanError for a name that is not a folder name."""
+    pipeline_file(name)  # checks the name
+    return workspace / PIPELINES / name
+
+
+def list_pipelines(workspace: Path) -> list[str]:
+    """Names of the pipelines in the workspace (folders holding a pipeline.yaml), sorted."""
+    root = workspace / PIPELINES
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if PIPELINE_NAME.fullmatch(p.name) and (p / PIPELINE_FILE).is_file()
+    )
+
+
+def init_workspace(target: Path, source: Path) -> list[str]:
+    """Create a workspace at `target` from the pipelines of `source`; returns their names.
+
+    `target` must not exist or be an empty folder: nothing is ever overwritten.
+    """
+    if not (source / PIPELINES).is_dir():
+        raise NotFound(f"{source} has no {PIPELINES}/ folder; point at a workspace to copy from")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise Conflict(
+            f"{target} is not an empty folder; choose a new or empty folder "
+            "(init never overwrites files)"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / PIPELINES, target / PIPELINES, ignore=_NOT_COPIED)
+    if (source / WORKSPACE_FILE).is_file():
+        shutil.copy2(source / WORKSPACE_FILE, target / WORKSPACE_FILE)
+    return list_pipelines(target)
+
+
+def write_pipeline_yaml(workspace: Path, name: str, spec: PipelineSpec) -> Path:
+    """Save `spec` as the pipeline's pipeline.yaml atomically (temporary file, then rename)."""
+    if spec.name is not None and spec.name != name:
+        raise PlanError(
+            f"name {spec.name!r} differs from the folder name {name!r}; "
+            "remove `name:` or save it under that name",
+            where=pipeline_file(name),
+            field="name",
+        )
+    folder = pipeline_dir(workspace, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PIPELINE_FILE
+    text = yaml.safe_dump(dump_spec(spec), sort_keys=False, allow_unicode=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{PIPELINE_FILE}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
