@@ -61,7 +61,9 @@ def test_two_ports_fed_by_one_block_is_a_diamond(workspace: Path, make_pipeline)
 
 def test_independent_inputs_are_not_a_diamond(workspace: Path, make_pipeline) -> None:
     make_pipeline(DIAMOND.replace("{name: join}", "{name: join, inputs: independent}") % "")
-    assert load_pipeline(workspace, "p", environ={"KERNEL_BUFFERING_MODE": "limited"}).warnings == ()
+    assert (
+        load_pipeline(workspace, "p", environ={"KERNEL_BUFFERING_MODE": "limited"}).warnings == ()
+    )
 
 
 def test_constraint_with_forced_limited_edge(workspace: Path, make_pipeline) -> None:

@@ -140,7 +140,10 @@ def test_default_limited_for_independent_inputs(workspace: Path, make_pipeline) 
 
 
 def test_explicit_default_overrides_a_limited_pipeline(workspace: Path, make_pipeline) -> None:
-    make_pipeline("buffers: {buffering_mode: limited}\n" + JOIN % ", ports: {right: {buffering_mode: default}}")
+    make_pipeline(
+        "buffers: {buffering_mode: limited}\n"
+        + JOIN % ", ports: {right: {buffering_mode: default}}"
+    )
     topology = load_pipeline(workspace, "p", environ={})
     right = topology.edges["B.out->J.right"].config.buffering_mode
     assert right == Resolved("full", "default: dependent multi-input")

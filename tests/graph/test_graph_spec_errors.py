@@ -114,8 +114,9 @@ def test_unknown_key_in_apply_to_selector(plan_error) -> None:
 def test_wrong_enum_value(plan_error) -> None:
     err = plan_error("blocks:\n  - name: A\n    match: prodcut\n")
     assert (err.block, err.field) == ("A", "match")
-    assert "invalid value 'prodcut'; did you mean 'product'? (allowed: product, lineage, zip_index)" in (
-        err.message
+    assert (
+        "invalid value 'prodcut'; did you mean 'product'? (allowed: product, lineage, zip_index)"
+        in (err.message)
     )
 
 

@@ -120,7 +120,9 @@ def test_apply_to_bad_selector(plan_error) -> None:
 
 
 def test_start_constraint_unknown_block(plan_error) -> None:
-    err = plan_error("blocks:\n  - {name: Alpha}\n  - {name: J, start_constraint: Alhpa.succeeded}\n")
+    err = plan_error(
+        "blocks:\n  - {name: Alpha}\n  - {name: J, start_constraint: Alhpa.succeeded}\n"
+    )
     assert (err.block, err.field) == ("J", "start_constraint")
     assert "unknown block 'Alhpa'; did you mean 'Alpha'?" in err.message
 

@@ -123,6 +123,9 @@ def test_unfinished_block_runs_are_closed_by_finish_run(store: OutputStore) -> N
     assert (reader.block_run("D", "D") or {})["status"] == "unfinished"
     with pytest.raises(RuntimeError, match="finished"):
         run.open("D", "D:1", (1,), keep="all", budget_bytes=1)
+    run.flush()  # after the run: returns at once
+    run.finish_run("done", {})  # a second call changes nothing
+    assert reader.info()["status"] == "failed"
 
 
 def test_errors_name_what_is_missing(store: OutputStore, tmp_path: Path) -> None:

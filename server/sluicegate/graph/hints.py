@@ -22,3 +22,9 @@ def unknown(kind: str, word: str, choices: Iterable[str], plural: str) -> str:
     """`"unknown block 'Bx'; did you mean 'B'? (blocks: A, B)"`."""
     items = list(choices)
     return f"unknown {kind} {word!r}{did_you_mean(word, items)} ({plural}: {listing(items)})"
+
+
+def located(label: str, field: str, text: str) -> str:
+    """`"block 'B', field 'dynamc': <text>"`; either part may be empty."""
+    prefix = ", ".join(p for p in (label, f"field {field!r}" if field else "") if p)
+    return f"{prefix}: {text}" if prefix else text

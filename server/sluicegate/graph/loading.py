@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sluicegate.errors import PlanError
-from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.graph.hints import did_you_mean, listing, located
 from sluicegate.graph.spec import SELECTOR_TAGS
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,7 +49,9 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         mark = exc.problem_mark or exc.context_mark
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         fix = "" if isinstance(exc, yaml.constructor.ConstructorError) else _SYNTAX_FIX
-        raise PlanError(f"invalid YAML{at}: {exc.problem or exc.context}{fix}", where=where) from exc
+        raise PlanError(
+            f"invalid YAML{at}: {exc.problem or exc.context}{fix}", where=where
+        ) from exc
     except yaml.YAMLError as exc:
         raise PlanError(f"invalid YAML: {exc}", where=where) from exc
     if data is None:
@@ -76,8 +78,7 @@ def plan_error(model: type[BaseModel], data: Any, err: ErrorDetails, where: str)
     loc = _strip_tags(err["loc"])
     label, block, field, shown = _describe(loc, data)
     text = _explain(model, loc, err)
-    prefix = ", ".join(p for p in (label, f"field {shown!r}" if shown else "") if p)
-    return PlanError(f"{prefix}: {text}" if prefix else text, where=where, block=block, field=field)
+    return PlanError(located(label, shown, text), where=where, block=block, field=field)
 
 
 def _strip_tags(loc: Loc) -> list[str | int]:

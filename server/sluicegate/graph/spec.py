@@ -186,9 +186,13 @@ class _ApplyTo(_Model):
 class ConfigRule(PortSettings, _ApplyTo):
     """A `config:` rule: port settings for every input port its `apply_to` selects."""
 
+    def target(self) -> str:
+        """The selector as written: `join.right` or `blocking_class=fully_blocking`."""
+        return self.apply_to if isinstance(self.apply_to, str) else self.apply_to.label()
+
     def label(self) -> str:
-        target = self.apply_to if isinstance(self.apply_to, str) else self.apply_to.label()
-        return f"pipeline config (apply_to {target})"
+        """The source of the settings this rule sets (SPEC §4.5)."""
+        return f"pipeline config (apply_to {self.target()})"
 
 
 class PipelineSpec(_Model):

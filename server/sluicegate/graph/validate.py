@@ -14,7 +14,7 @@ from pathlib import Path
 from sluicegate.errors import PlanError
 from sluicegate.graph.constraint import Constraint, parse_constraint
 from sluicegate.graph.dag import CycleError, ancestors, topo_order
-from sluicegate.graph.hints import unknown
+from sluicegate.graph.hints import located, unknown
 from sluicegate.graph.spec import BLOCK_NAME, BlockSpec, ConfigRule, EdgeSpec, PipelineSpec
 from sluicegate.graph.topology import LintWarning
 
@@ -49,7 +49,12 @@ class Graph:
     warnings: list[LintWarning]
 
     def inputs(self, block: str) -> list[Wire]:
-        return [w for w in self.wires if w.dst == block]
+        return input_wires(self.wires, block)
+
+
+def input_wires(wires: list[Wire], block: str) -> list[Wire]:
+    """The edges into `block`, in file order."""
+    return [w for w in wires if w.dst == block]
 
 
 def selects(rule: ConfigRule, wire: Wire, block: BlockSpec) -> bool:
@@ -80,8 +85,7 @@ class _Checker:
     def fail(self, text: str, *, block: str = "", field: str = "", label: str = "") -> PlanError:
         label = label or (f"block {block!r}" if block else "")
         shown = field.split("].", 1)[-1]  # `edges[0].to` is shown as `to` after "edge 1 (...)"
-        prefix = ", ".join(p for p in (label, f"field {shown!r}" if field else "") if p)
-        message = f"{prefix}: {text}" if prefix else text
+        message = located(label, shown, text)
         return PlanError(message, where=self.where, block=block, field=field)
 
     def run(self, name: str) -> Graph:
@@ -165,7 +169,7 @@ class _Checker:
 
     def check_ports(self) -> None:
         for block in self.blocks.values():
-            ports = [w.dst_port for w in self.wires if w.dst == block.name]
+            ports = [w.dst_port for w in input_wires(self.wires, block.name)]
             for port in block.ports:
                 if port not in ports:
                     raise self.fail(
@@ -195,13 +199,13 @@ class _Checker:
                     unknown("block", name, self.blocks, "blocks"), label=label, field=field
                 )
             if name != "*" and port != "*":
-                ports = [w.dst_port for w in self.wires if w.dst == name]
+                ports = [w.dst_port for w in input_wires(self.wires, name)]
                 if port not in ports:
                     text = unknown("input port", port, ports, f"input ports of {name!r}")
                     raise self.fail(text, label=label, field=field)
             if not any(selects(rule, w, self.blocks[w.dst]) for w in self.wires):
                 message = (
-                    f"{label} ({rule.label()}) matches no input port; fix its apply_to or remove it"
+                    f"{label} (apply_to {rule.target()}) matches no input port; fix or remove it"
                 )
                 self.warnings.append(LintWarning("config", message, name if name != "*" else ""))
 

@@ -159,7 +159,7 @@ class Driver:
             self._check_cancel()
             edge = outlet.blocking_edge()
             if edge is None:  # dynamic: too many pending children
-                self.inst.set_activity("backpressured", {"children": self.inst.block})
+                self.inst.set_activity("backpressured", {"blocks": [e.dst for e in self.inst.node.outputs]})
                 self.inst.blocked_edge = None
                 await outlet.pending_changed.wait()
                 continue

@@ -79,6 +79,7 @@ class Instance:
     phase_changed: Waiters = field(default_factory=Waiters)
     parts: list[Any] = field(default_factory=list)  # the fanout partitions it was made from
     deadlock_error: dict[str, Any] | None = None
+    stop_phase: str = "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
 
     @property

@@ -3,7 +3,7 @@ carry a single item, which outputs must be retained for children created later."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sluicegate.blocks.loader import LoadedBlock
 from sluicegate.errors import PlanError
@@ -18,6 +18,7 @@ class BlockPlan:
     single_output: bool
     retain: bool  # keep output items for consumers created after they were emitted
     topo_index: int
+    child_levels_below: int = 0  # longest chain of replicated blocks downstream
 
     @property
     def replicated(self) -> bool:
@@ -56,7 +57,12 @@ def plan_topology(topology: Topology, loaded: dict[str, LoadedBlock]) -> dict[st
         calls_once = node.collect or node.stream or block.wants_stream or all(single_in)
         single_out = calls_once and not block.is_generator and not node.explode and not node.dynamic
         plans[name] = BlockPlan(levels, contribs, single_in, single_out, False, index)
-    return {name: _with_retain(name, plan, plans, topology) for name, plan in plans.items()}
+    plans = {name: _with_retain(name, plan, plans, topology) for name, plan in plans.items()}
+    below: dict[str, int] = {}
+    for name in reversed(topology.blocks):
+        children = [below[d] + 1 for d in topology.downstream(name) if plans[d].replicated]
+        below[name] = max(children, default=0)
+    return {name: replace(plan, child_levels_below=below[name]) for name, plan in plans.items()}
 
 
 def _levels(name: str, match: str, contribs: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
@@ -98,6 +104,4 @@ def _with_retain(name: str, plan: BlockPlan, plans: dict[str, BlockPlan], topolo
         partitioned = sum(1 for c in consumer.contributions if c)
         late = consumer.replicated and (partitioned >= 2 or not plan.replicated)
         retain = retain or (late and not node.dynamic)
-    return BlockPlan(
-        plan.levels, plan.contributions, plan.single_inputs, plan.single_output, retain, plan.topo_index
-    )
+    return replace(plan, retain=retain)

@@ -75,7 +75,11 @@ class Run:
             if node.start_constraint
         }
         self.phase_waiters = Waiters()
-        self.slots = Slots(self.settings.max_running, drain_first=self.settings.drain_first)
+        self.slots = Slots(
+            self.settings.max_running,
+            drain_first=self.settings.drain_first,
+            reserve={name: plan.child_levels_below for name, plan in plans.items()},
+        )
         self.stopper = Stopper(self)
         self.reduced: set[str] = set()
         self.logged_ports: set[str] = set()
@@ -225,7 +229,7 @@ class Run:
             if inst.deadlock_error is not None:
                 self.finish(inst, "failed", inst.deadlock_error)
             else:
-                self.finish(inst, "cancelled")
+                self.finish(inst, inst.stop_phase)
         except UpstreamError as exc:
             self.finish(inst, "upstream_failed", _error(exc, with_traceback=False))
         except _Skip:

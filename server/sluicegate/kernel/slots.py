@@ -20,11 +20,18 @@ class Slots:
     When a slot frees, the queued run that is furthest downstream goes first, then the lower
     lineage index ("drain first", as Ray Data and Dask): finishing work beats starting new
     work, which keeps children from holding every slot while their consumers wait.
+
+    With drain-first on, a child run also leaves free one slot per level of child runs
+    below it (`reserve`), so children that feed other children can never take every slot
+    and starve their own consumers (SPEC §4.15 case 11).
     """
 
-    def __init__(self, max_running: int, *, drain_first: bool = True) -> None:
+    def __init__(
+        self, max_running: int, *, drain_first: bool = True, reserve: dict[str, int] | None = None
+    ) -> None:
         self.max_running = max_running
         self.drain_first = drain_first
+        self.reserve = reserve or {}
         self.running = 0
         self.per_block: Counter[str] = Counter()
         self._queue: list[tuple[tuple[object, ...], int, Instance, asyncio.Future[None]]] = []
@@ -34,7 +41,10 @@ class Slots:
         cap = inst.node.max_concurrent_children if inst.key else None
         if cap is not None and self.per_block[inst.block] >= cap:
             return False
-        return self.running < self.max_running
+        held_back = 0
+        if inst.key and self.drain_first:
+            held_back = min(self.reserve.get(inst.block, 0), self.max_running - 1)
+        return self.running < self.max_running - held_back
 
     def cap_name(self, inst: Instance) -> str:
         cap = inst.node.max_concurrent_children if inst.key else None

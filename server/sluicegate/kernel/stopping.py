@@ -24,21 +24,36 @@ class Stopper:
         if run.error is None and inst.error is not None:
             run.error = f"block '{inst.uuid}' failed: {inst.error['type']}: {inst.error['message']}"
         if run.settings.fail_fast:
-            self.stop()
+            self.stop(failed=inst.block)
 
-    def stop(self, *, by_user: bool = False) -> None:
-        """Cancel every block run that is not terminal; create no new ones."""
+    def stop(self, *, by_user: bool = False, failed: str | None = None) -> None:
+        """Cancel every block run that is not terminal; create no new ones. Runs downstream
+        of the failed block that never started end `upstream_failed`, the rest `cancelled`."""
         if self.stopping:
             return
         self.stopping = True
         self.by_user = by_user
         run = self.run
+        downstream = self._downstream(failed) if failed else set()
         for insts in run.by_block.values():
             for inst in insts:
                 if not inst.terminal:
+                    if inst.started_t is None and inst.block in downstream:
+                        inst.stop_phase = "upstream_failed"
                     self.cancel(inst)
         run.refresh()
         run.loop.call_later(run.settings.cancel_grace_s, self.force)
+
+    def _downstream(self, block: str) -> set[str]:
+        topology = self.run.topology
+        seen: set[str] = set()
+        todo = [block]
+        while todo:
+            for name in topology.downstream(todo.pop()):
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(name)
+        return seen
 
     def cancel(self, inst: Instance) -> None:
         inst.cancel_requested = True

@@ -1,0 +1,59 @@
+# Sluicegate developer commands. `make` (or `make help`) lists them.
+#
+# Every target that runs project code depends on `setup`, which installs what is missing
+# into .venv and is a no-op when nothing changed. Set-up steps are stamp files: a step is
+# redone only when a file it depends on is newer than its stamp.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.stamp
+
+# Folders that are linted; $(wildcard) keeps lint working while one is still empty in git.
+LINT_PATHS := $(wildcard server tests benchmarks)
+BENCHMARKS := $(sort $(wildcard benchmarks/b*.py))
+
+DEMO_VARS := --var a_sleep=0.2 --var b_sleep=0.2 --var c_sleep=0.2 --var d_sleep=0.1
+
+.PHONY: help setup demo test lint format bench clean
+
+help: ## List the targets (the default)
+	@echo "Usage: make TARGET"
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_-]+:[^#]*## / {printf "  %-8s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+setup: $(PY_STAMP) ## Create .venv and install sluicegate with its dev tools (fast when done)
+
+$(PY_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+		echo "error: '$(PYTHON) -m venv' failed; on Debian install python3-venv" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e '.[dev]'
+	@touch $@
+
+demo: setup ## Run the seed pipeline of examples/ in the terminal with live progress
+	$(BIN)/sluicegate run examples seed_stream $(DEMO_VARS)
+
+test: setup lint ## Lint, then run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: setup ## Check style, formatting and types (ruff, ruff format, mypy)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
+
+format: setup ## Fix what ruff can fix and reformat the code
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+bench: setup ## Run benchmarks/b*.py in order; each prints its figures as a JSON line last
+	@if [ -z "$(BENCHMARKS)" ]; then echo "no benchmarks/b*.py yet"; fi
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python $$b; done
+
+clean: ## Remove caches, build output and run data of examples/ (keeps .venv)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist examples/.sluicegate
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+		\( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 -r rm -rf

@@ -1,0 +1,3 @@
+@transformer
+def enrich(row, *args, **kwargs):
+    return {**row, 'enriched': True}
