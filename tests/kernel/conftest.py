@@ -59,6 +59,11 @@ class Outcome:
 
 
 @pytest.fixture
+def recorder() -> SampleRecorder:
+    return SampleRecorder()
+
+
+@pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     target = tmp_path / "ws"
     shutil.copytree(FIXTURES, target)

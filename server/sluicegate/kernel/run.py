@@ -7,10 +7,11 @@ code runs on the worker pool through `Driver`.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
+import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from collections import Counter
 from typing import Any
@@ -92,7 +93,7 @@ class Run:
         self.finished: float | None = None
         self.done = asyncio.Event()
         self.loop = asyncio.get_running_loop()
-        self.pool = ThreadPoolExecutor(self.settings.max_threads, thread_name_prefix="sluicegate")
+        self.pool = concurrent.futures.ThreadPoolExecutor(self.settings.max_threads, thread_name_prefix="sluicegate")
 
     # ---- creating block runs ----------------------------------------------------------
     def start(self) -> None:
@@ -374,8 +375,23 @@ class _Skip(Exception):  # noqa: N818
     """The start constraint can never hold."""
 
 
+_KERNEL_DIRS = (
+    str(Path(__file__).parents[1]),
+    str(Path(asyncio.__file__).parent),
+    str(Path(concurrent.futures.__file__).parents[1]),
+    threading.__file__,
+)
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback of user code only: kernel, asyncio and thread-pool frames left out."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_KERNEL_DIRS)]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    return "".join(lines + traceback.format_exception_only(exc))
+
+
 def _error(exc: BaseException, *, with_traceback: bool = True) -> dict[str, Any]:
     error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
     if with_traceback:
-        error["traceback"] = "".join(traceback.format_exception(exc))
+        error["traceback"] = user_traceback(exc)
     return error

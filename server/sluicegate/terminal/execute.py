@@ -72,21 +72,24 @@ def _on_worker(
     call: Callable[[], RunResult], kernel: LocalKernel, hook: ProgressHook, display: Display
 ) -> RunResult:
     box: dict[str, Any] = {}
+    done = threading.Event()
 
     def work() -> None:
         try:
             box["result"] = call()
         except BaseException as exc:
             box["error"] = exc
+        finally:
+            done.set()
 
     thread = threading.Thread(target=work, name="sluicegate-kernel", daemon=True)
     interrupted = False
     display.start()
     thread.start()
     try:
-        while thread.is_alive():
-            try:
-                thread.join(TICK_S)
+        while not done.is_set():
+            try:  # not thread.join: a Ctrl-C inside join can make a live thread look finished
+                done.wait(TICK_S)
                 if interrupted:
                     kernel.cancel()
                 display.tick()

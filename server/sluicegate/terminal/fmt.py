@@ -77,9 +77,15 @@ def phase_text(detail: dict[str, Any]) -> str:
         names = [str(v) for vals in (waiting_on or {}).values() for v in _as_list(vals)]
         phase += f" ({reason}: {', '.join(names)})" if names else f" ({reason})"
     if error:
-        first_line = str(error.get("message", "")).splitlines()[:1]
-        phase += f": {error.get('type', 'Error')}: {''.join(first_line)}"
+        phase += f": {error_text(error)}"
     return phase
+
+
+def error_text(error: dict[str, Any]) -> str:
+    """`ValueError: bad row`: the type and the first line of the message."""
+    kind = str(error.get("type") or "Error")
+    first = "".join(str(error.get("message", "")).splitlines()[:1])
+    return first if first.startswith(kind) else f"{kind}: {first}"
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -29,9 +29,7 @@ class LiveProgress:
         self.hook = hook
         self.console = console
         self.title = title
-        self.live = Live(
-            self._render(None), console=console, refresh_per_second=4, transient=False
-        )
+        self.live = Live(self._render(None), console=console, refresh_per_second=4, transient=False)
 
     def start(self) -> None:
         self.live.start()
@@ -87,11 +85,11 @@ def edges_table(edges: dict[str, dict[str, Any]]) -> Table:
         table.add_column(column, justify="left" if column in ("edge", "fill") else "right")
     for edge_id, edge in edges.items():
         fill = edge["fill"]
-        bar = Text(fill_bar(fill["ratio"], full="█", empty="░"), style=FILL_STYLES[fill["level"]])
+        bar = (fill_bar(fill["ratio"], full="█", empty="░"), FILL_STYLES[fill["level"]])
         spilled = edge["spilled"]
         table.add_row(
             edge_id,
-            bar + Text(" " + fill_text(edge)),
+            Text.assemble(bar, " " + fill_text(edge)),
             str(edge["total"]["items_out"]),
             f"{edge['bp_ms_total'] / 1000:.1f}s",
             f"{spilled['items']} ({human_bytes(spilled['bytes'])})" if spilled["items"] else "",

@@ -1,17 +1,17 @@
 """The summary printed when a run ends, from its JSON report (the same in every mode):
 
-    run seed_stream-20261121-101500-ab12cd succeeded in 0.24s (stream mode)
-      block  phase      items in  items out  children
-      A      succeeded         0         10  10/10
-    ...
-    run id: seed_stream-20261121-101500-ab12cd
+run seed_stream-20261121-101500-ab12cd succeeded in 0.24s (stream mode)
+  block  phase      items in  items out  children
+  A      succeeded         0         10  10/10
+...
+run id: seed_stream-20261121-101500-ab12cd
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sluicegate.terminal.fmt import PHASE_STYLES
+from sluicegate.terminal.fmt import PHASE_STYLES, error_text
 
 Line = tuple[str, str]  # (text, rich style for a terminal)
 _HEAD = ("block", "phase", "items in", "items out", "children")
@@ -33,11 +33,11 @@ def summary_lines(report: dict[str, Any]) -> list[Line]:
         ]
         style = "bold" if n == 0 else PHASE_STYLES.get(row[1], "")
         lines.append(("  " + "  ".join(cells).rstrip(), style))
+    errors: dict[str, list[str]] = {}  # one line per distinct error, naming its blocks
     for name, block in report.get("blocks", {}).items():
-        error = block.get("error")
-        if error:
-            first = "".join(str(error.get("message", "")).splitlines()[:1])
-            lines.append((f"  {name}: {error.get('type', 'Error')}: {first}", "red"))
+        if block.get("error"):
+            errors.setdefault(error_text(block["error"]), []).append(name)
+    lines += [(f"  {', '.join(names)}: {text}", "red") for text, names in errors.items()]
     return lines
 
 

@@ -1,0 +1,175 @@
+"""The `sluicegate` command (also `python -m sluicegate`).
+
+    sluicegate run WORKSPACE PIPELINE [--mode stream|batch] [--var KEY=VALUE ...]
+                   [--report FILE] [--no-store] [--quiet]
+    sluicegate init DIR [--from WORKSPACE]
+
+Exit codes: 0 the run succeeded, 1 it failed, 2 usage or plan error, 130 interrupted.
+`init` copies the example workspace, the repository's `examples/` folder found next to the
+package in a source checkout (`Path(sluicegate.__file__).parents[2] / "examples"`); from an
+installed package pass `--from WORKSPACE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import sluicegate
+from sluicegate.errors import NotFound, SluicegateError
+from sluicegate.workspace.files import init_workspace, list_pipelines
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+_EXIT_HELP = (
+    "exit codes: 0 succeeded, 1 run failed, 2 usage or plan error, 130 interrupted (Ctrl-C)"
+)
+
+
+def examples_dir() -> Path:
+    """The example workspace of a source checkout: `<repo>/examples`."""
+    return Path(sluicegate.__file__).resolve().parents[2] / "examples"
+
+
+def parse_var(text: str) -> tuple[str, Any]:
+    """`KEY=VALUE`, VALUE read as a YAML scalar (`0.2` float, `true` bool, `null` None);
+    anything that is not a scalar, and the empty value, stays the string as typed."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. --var a_sleep=0.2)")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError:
+        value = raw
+    return key.strip(), raw if isinstance(value, dict | list) else value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sluicegate",
+        description="Sluicegate: a pipeline editor with a streaming kernel.",
+        epilog=_EXIT_HELP,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"sluicegate {sluicegate.__version__}"
+    )
+    commands = parser.add_subparsers(title="commands", dest="command", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="run a pipeline headless, with progress in the terminal",
+        description="Load, plan and run PIPELINE of WORKSPACE. Shows a live table of blocks and "
+        "edges on a terminal; plain lines (no colour codes) when stdout is not a terminal. "
+        "Prints a summary and the run id at the end. Ctrl-C cancels the run; a second "
+        "Ctrl-C exits at once.",
+        epilog=_EXIT_HELP,
+    )
+    run.add_argument("workspace", metavar="WORKSPACE", type=Path, help="the workspace folder")
+    run.add_argument("pipeline", metavar="PIPELINE", help="a folder name under WORKSPACE/pipelines")
+    run.add_argument(
+        "--mode", choices=("stream", "batch"), help="run mode (default: the pipeline's `mode:`)"
+    )
+    run.add_argument(
+        "--var",
+        dest="variables",
+        metavar="KEY=VALUE",
+        type=parse_var,
+        action="append",
+        default=[],
+        help="set a pipeline variable; VALUE is read as a YAML scalar (0.2 is a float, true a "
+        "bool, null None, anything else a string); repeat for several",
+    )
+    run.add_argument(
+        "--report",
+        metavar="FILE",
+        type=Path,
+        help="write the JSON run report to FILE (also when the run fails)",
+    )
+    run.add_argument(
+        "--no-store",
+        dest="store",
+        action="store_false",
+        help="do not store block outputs (default: under WORKSPACE/.sluicegate/runs/RUN_ID)",
+    )
+    run.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress and no summary table: only the run id and errors",
+    )
+    run.set_defaults(func=_run)
+
+    init = commands.add_parser(
+        "init",
+        help="create a new workspace holding the example pipelines",
+        description="Create a workspace in DIR (new or empty: nothing is overwritten) holding "
+        "the example pipelines. They come from the repository's examples/ folder in a source "
+        "checkout, or from --from.",
+    )
+    init.add_argument("dir", metavar="DIR", type=Path, help="the new workspace folder")
+    init.add_argument(
+        "--from",
+        dest="source",
+        metavar="WORKSPACE",
+        type=Path,
+        help=f"copy the pipelines of this workspace instead (default: {examples_dir()})",
+    )
+    init.set_defaults(func=_init)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sluicegate.terminal.command import RunOptions, run_command
+
+    opts = RunOptions(
+        workspace=args.workspace,
+        pipeline=args.pipeline,
+        mode=args.mode,
+        variables=dict(args.variables),
+        report=args.report,
+        store=args.store,
+        quiet=args.quiet,
+    )
+    try:
+        return run_command(opts)
+    except NotFound as exc:
+        names = ", ".join(list_pipelines(args.workspace)) or "none"
+        raise NotFound(f"{exc} (pipelines in {args.workspace}: {names})") from None
+
+
+def _init(args: argparse.Namespace) -> int:
+    source = args.source or examples_dir()
+    if not (source / "pipelines").is_dir():
+        raise NotFound(
+            f"no example workspace at {source}: the examples ship with a source checkout; "
+            "pass --from WORKSPACE to copy another workspace"
+        )
+    names = init_workspace(args.dir, source)
+    print(f"created workspace {args.dir} with pipelines: {', '.join(names)}")
+    if names:
+        print(f"run one with: sluicegate run {args.dir} {names[0]}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SluicegateError as exc:
+        if exc.status >= 500:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""`sluicegate run`: load and plan a pipeline, run it with progress, print the summary,
+write the JSON report and return the exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from sluicegate.graph.build import load_pipeline
+from sluicegate.graph.settings import with_mode
+from sluicegate.kernel.api import RunResult, new_run_id
+from sluicegate.terminal.execute import RUNS_DIR, Display, execute
+from sluicegate.terminal.hook import ProgressHook
+from sluicegate.terminal.live import LiveProgress
+from sluicegate.terminal.plain import PlainProgress
+from sluicegate.terminal.summary import first_traceback, summary_lines
+
+EXIT_CODES = {"succeeded": 0, "failed": 1, "cancelled": 130}
+
+
+@dataclass
+class RunOptions:
+    workspace: Path
+    pipeline: str
+    mode: Literal["stream", "batch"] | None = None
+    variables: dict[str, Any] | None = None
+    report: Path | None = None
+    store: bool = True
+    quiet: bool = False
+
+
+def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Raises PlanError or NotFound when the pipeline cannot be planned (exit code 2)."""
+    topology = load_pipeline(opts.workspace, opts.pipeline)
+    if opts.mode is not None:
+        topology = with_mode(topology, opts.mode)
+    variables = dict(opts.variables or {})
+    unknown = sorted(set(variables) - set(topology.variables))
+    if unknown:
+        declared = ", ".join(sorted(topology.variables)) or "none"
+        print(
+            f"warning: --var {', '.join(unknown)} not among the pipeline's variables "
+            f"({declared}); passed to the blocks anyway",
+            file=err,
+        )
+    if not opts.quiet:
+        for warning in topology.warnings:
+            print(f"warning: {warning.message}", file=err)
+    tty = out.isatty()
+    console = Console(file=out) if tty else None
+    hook = ProgressHook()
+    display: Display = _Silent()
+    if console is not None and not opts.quiet:
+        display = LiveProgress(
+            hook, console, title=f"{topology.pipeline} ({topology.settings.mode})"
+        )
+    elif not opts.quiet:
+        display = PlainProgress(hook, out)
+    run_id = new_run_id(topology.pipeline)
+    store_root = opts.workspace / RUNS_DIR if opts.store else None
+    result = execute(
+        topology,
+        run_id=run_id,
+        variables=variables,
+        hook=hook,
+        display=display,
+        store_root=store_root,
+    )
+    code = EXIT_CODES.get(result.status, 1)
+    if opts.report is not None and not _write_report(opts.report, result.report, err):
+        code = code or 1
+    _print_summary(result, opts, console, out, err)
+    return code
+
+
+def _print_summary(
+    result: RunResult, opts: RunOptions, console: Console | None, out: TextIO, err: TextIO
+) -> None:
+    for text, style in [] if opts.quiet else summary_lines(result.report):
+        if console is not None:
+            console.print(Text(text, style=style))
+        else:
+            print(text, file=out)
+    if opts.store:
+        print(f"outputs: {opts.workspace / RUNS_DIR / result.run_id}", file=out)
+    if opts.report is not None:
+        print(f"report: {opts.report}", file=out)
+    print(f"run id: {result.run_id}", file=out, flush=True)
+    if result.status == "failed":
+        traceback = first_traceback(result.report)
+        if traceback and not opts.quiet:
+            print(traceback.rstrip(), file=err)
+        print(f"error: {result.error}", file=err, flush=True)
+    elif result.status == "cancelled":
+        print("error: the run was cancelled", file=err, flush=True)
+
+
+def _write_report(path: Path, report: dict[str, Any], err: TextIO) -> bool:
+    """Write the report atomically (a temporary file beside it, then `os.replace`)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(report, f, indent=2, default=str)
+                f.write("\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        print(f"error: cannot write the report to {path}: {exc}", file=err)
+        return False
+    return True
+
+
+class _Silent:
+    """`--quiet`: no progress at all."""
+
+    def start(self) -> None:
+        pass
+
+    def tick(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass

@@ -1,0 +1,98 @@
+"""Run-level behaviour: cancellation, matching, constraints, failure policies, promotion."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from sluicegate.graph.build import load_pipeline
+from sluicegate.kernel.api import LocalKernel
+
+
+def test_cancel_closes_generators_and_ends_the_run_quickly(workspace: Path, recorder):  # type: ignore[no-untyped-def]
+    kernel = LocalKernel()
+    topology = load_pipeline(workspace, "cancellable")
+    timer = threading.Timer(0.5, kernel.cancel)
+    timer.start()
+    started = time.perf_counter()
+    result = kernel.run(topology, hooks=[recorder])
+    elapsed = time.perf_counter() - started
+    assert result.status == "cancelled"
+    assert elapsed < 0.5 + 2.0, "cancel stops a run within 2 s"
+    assert any("generator closed" in message for _, message in recorder.logs)
+    assert result.report["blocks"]["S"]["phase"] == "cancelled"
+
+
+def test_batch_mode_gives_the_same_children_as_stream_mode(run_fixture):
+    stream = run_fixture("seed_product")
+    batch = run_fixture("seed_product", mode="batch")
+    assert stream.result.ok and batch.result.ok, batch.result.error
+    assert batch.report["blocks"]["D"]["children"]["spawned"] == 100
+    assert batch.report["mode"] == "batch"
+    assert batch.report["ports"]["A.out->B.A"]["exchange"] == "blocking"
+    # batch: B starts only after A succeeded
+    assert batch.report["blocks"]["B"]["first_output_s"] >= batch.report["blocks"]["A"]["finished_s"]
+
+
+def test_zip_index_pairs_by_emission_order_and_counts_unmatched(run_fixture):
+    out = run_fixture("zip_pairs")
+    assert out.result.ok, out.result.error
+    assert out.report["blocks"]["Z"]["children"]["spawned"] == 4
+    snapshot = out.live.snapshot()
+    assert snapshot.blocks["Z"].children.unmatched == 2  # type: ignore[union-attr]
+
+
+def test_unsatisfiable_start_constraint_skips_the_block(run_fixture):
+    out = run_fixture("constraint_skip")
+    assert out.result.ok, out.result.error
+    assert out.report["blocks"]["J"]["phase"] == "skipped"
+    assert any(m.to == "skipped" and m.reason == "constraint_unsatisfiable" for m in out.sink.of_type("phase"))  # type: ignore[union-attr]
+
+
+def test_promote_full_resolves_the_deadlock_at_run_time(run_fixture):
+    out = run_fixture("promote")
+    assert out.result.ok, out.result.error
+    deadlock = out.sink.of_type("deadlock")
+    assert deadlock and deadlock[0].action == "promote_full"  # type: ignore[union-attr]
+    assert out.report["ports"]["B.out->J.right"]["mode"] == "full"
+    assert out.report["blocks"]["J"]["items_out"] == 1000
+
+
+def test_without_fail_fast_independent_branches_finish(run_fixture):
+    out = run_fixture("independent_branches")
+    assert out.result.status == "failed"
+    blocks = out.report["blocks"]
+    assert blocks["bad"]["phase"] == "failed"
+    assert blocks["after_bad"]["phase"] == "upstream_failed"
+    assert blocks["good"]["phase"] == "succeeded"
+    assert blocks["good"]["items_out"] == 10
+
+
+def test_nested_dynamic_children_and_reduce_per_level(run_fixture, workspace: Path):
+    from sluicegate.kernel.store_port import StoreAdapter
+    from sluicegate.store import OutputStore
+
+    store = OutputStore(workspace / "runs")
+    out = run_fixture("nested_dynamic", store=StoreAdapter(store.start_run("n1", {}), 1 << 26))
+    assert out.result.ok, out.result.error
+    assert out.report["blocks"]["C"]["children"]["spawned"] == 6
+    assert sorted(out.phases("C")) == ["C:0:0", "C:1:0", "C:1:1", "C:2:0", "C:2:1", "C:2:2"]
+    reader = store.reader("n1")
+    assert reader.items("E", "E:2") == [[(2, 0), (2, 1), (2, 2)]]
+    assert reader.items("E", "E:0") == [[(0, 0)]]
+
+
+def test_max_children_fails_the_parent_with_a_fix(run_fixture):
+    out = run_fixture("too_many_children")
+    assert out.result.status == "failed"
+    assert "max_children=3" in (out.result.error or "")
+    assert "on_max_children: truncate" in (out.result.error or "")
+
+
+def test_resolved_port_settings_are_logged_with_their_source(run_fixture):
+    out = run_fixture("diamond_default")
+    lines = [line for line in out.recorder.ports if "port=right" in line]
+    assert lines
+    assert "mode=full(default: dependent multi-input)" in lines[0]
+    assert "rows_per_buffer=16(pipeline" in lines[0]
