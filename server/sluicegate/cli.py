@@ -152,7 +152,8 @@ def _init(args: argparse.Namespace) -> int:
     names = init_workspace(args.dir, source)
     print(f"created workspace {args.dir} with pipelines: {', '.join(names)}")
     if names:
-        print(f"run one with: sluicegate run {args.dir} {names[0]}")
+        first = "seed_stream" if "seed_stream" in names else names[0]
+        print(f"run one with: sluicegate run {args.dir} {first}")
     return 0
 
 

@@ -62,5 +62,5 @@ class UpstreamError(RunError):
     """Raised on a read from an edge whose producer failed."""
 
 
-class Cancelled(SluicegateError):  # noqa: N818 - reads as a state, like asyncio.CancelledError
+class Cancelled(SluicegateError):
     """Raised inside a block's kernel calls once the run or block was cancelled."""

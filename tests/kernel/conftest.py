@@ -31,10 +31,14 @@ class SampleRecorder(RunHooks):
     def on_sample(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:
         self.samples.append((view.blocks(), view.edges()))
 
-    def on_port_resolved(self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any) -> None:
+    def on_port_resolved(
+        self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any
+    ) -> None:
         self.ports.append(line)
 
-    def on_log(self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any) -> None:
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
+    ) -> None:
         self.logs.append((uuid, message))
 
 
@@ -72,14 +76,26 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_fixture(workspace: Path):  # type: ignore[no-untyped-def]
-    def run(name: str, *, mode: str | None = None, variables: dict[str, Any] | None = None, store: Any = None) -> Outcome:
+    def run(
+        name: str,
+        *,
+        mode: str | None = None,
+        variables: dict[str, Any] | None = None,
+        store: Any = None,
+    ) -> Outcome:
         topology = load_pipeline(workspace, name)
         if mode:
             topology = with_mode(topology, mode)  # type: ignore[arg-type]
         sink = RecordingSink()
         recorder = SampleRecorder()
         live = LiveTelemetry(sink)
-        result = LocalKernel().run(topology, variables=variables, hooks=[live, recorder], store=store, spill_dir=workspace / ".spill")
+        result = LocalKernel().run(
+            topology,
+            variables=variables,
+            hooks=[live, recorder],
+            store=store,
+            spill_dir=workspace / ".spill",
+        )
         return Outcome(result, sink, recorder, live)
 
     return run

@@ -14,7 +14,9 @@ def test_linear_slow_consumer_backpressures_the_source(run_fixture):  # case 1
         port = out.report["ports"][edge_id]
         assert port["max_fill_items"] <= port["capacity_items"] + 1
     late = out.recorder.samples[len(out.recorder.samples) // 2 :]
-    assert any(b["S"]["activity"] == "backpressured" and b["S"]["bp_level"] == "HIGH" for b, _ in late)
+    assert any(
+        b["S"]["activity"] == "backpressured" and b["S"]["bp_level"] == "HIGH" for b, _ in late
+    )
     assert any(b["K"]["frac"]["busy"] > 0.9 for b, _ in late)
 
 
@@ -30,7 +32,11 @@ def test_diamond_with_forced_limited_port_deadlocks_naming_the_cycle(run_fixture
     assert out.result.status == "failed"
     message = out.result.error or ""
     assert message.startswith("Deadlock: wait-for cycle")
-    for hop in ("S is blocked writing", "B is blocked writing B.out -> J.right", "J waits for input on S.out -> J.left"):
+    for hop in (
+        "S is blocked writing",
+        "B is blocked writing B.out -> J.right",
+        "J waits for input on S.out -> J.left",
+    ):
         assert hop in message
     assert "Fix: J reads its inputs in a dependent order" in message
     assert "mode=limited" in message
@@ -97,13 +103,17 @@ def test_lineage_match_gives_ten_children(run_fixture):  # case 7
     assert out.report["blocks"]["D"]["children"]["spawned"] == 10
 
 
-def test_reduce_output_is_in_lineage_order_when_children_finish_in_reverse(run_fixture, workspace: Path):  # case 7
-    from sluicegate.store import OutputStore
+def test_reduce_output_is_in_lineage_order_when_children_finish_in_reverse(
+    run_fixture, workspace: Path
+):  # case 7
     from sluicegate.kernel.store_port import StoreAdapter
+    from sluicegate.store import OutputStore
 
     store = OutputStore(workspace / ".sluicegate" / "runs")
     writer = store.start_run("r1", {"pipeline": "seed_reduce"})
-    out = run_fixture("seed_reduce", variables={"d_sleep": 0.01}, store=StoreAdapter(writer, 1 << 26))
+    out = run_fixture(
+        "seed_reduce", variables={"d_sleep": 0.01}, store=StoreAdapter(writer, 1 << 26)
+    )
     assert out.result.ok, out.result.error
     finished = [m.uuid for m in out.sink.of_type("phase") if m.block == "D" and m.to == "succeeded"]  # type: ignore[union-attr]
     assert finished[0] != "D:0", "later children finish first in this fixture"

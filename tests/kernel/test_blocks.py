@@ -28,7 +28,9 @@ def test_input_styles_per_item_lookup_collect_stream_explode(run_fixture, worksp
     # a generator per item yields several outputs per input
     assert out.report["blocks"]["pairs"]["items_out"] == 10
     # collect: called once with the list of all items
-    assert reader.items("everything", "everything")[0] == sorted([100, 103, 106, 109, 112, -100, -103, -106, -109, -112])
+    assert reader.items("everything", "everything")[0] == sorted(
+        [100, 103, 106, 109, 112, -100, -103, -106, -109, -112]
+    )
     # stream: called once with an iterator, yields as it reads
     assert reader.items("running_sum", "running_sum", limit=100)[-1] == 0
     assert out.report["blocks"]["running_sum"]["items_out"] == 10
@@ -47,8 +49,14 @@ def test_mage_block_files_run_unchanged_without_mage_installed(tmp_path: Path):
         "print(r.report['blocks']['D']['children']['succeeded'])\n"
     )
     root = Path(__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, env={"PYTHONPATH": str(root / "server")},
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={"PYTHONPATH": str(root / "server")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "100"
 
@@ -58,7 +66,7 @@ def test_user_error_names_the_block_and_the_line(run_fixture):
     assert out.result.status == "failed"
     assert out.result.error == "block 'T' failed: ZeroDivisionError: division by zero"
     error = out.report["blocks"]["T"]["error"]
-    assert "T.py\", line 6" in error["traceback"]
+    assert 'T.py", line 6' in error["traceback"]
     assert "driver.py" not in error["traceback"], "kernel frames are left out of user tracebacks"
 
 
@@ -97,8 +105,13 @@ def test_stored_outputs_are_readable_by_a_new_process(run_fixture, workspace: Pa
         "print(reader.info()['status'], reader.count('D', 'D:7'), reader.items('D', 'D:7'))\n"
     )
     root = Path(__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", code, str(workspace / ".sluicegate" / "runs")],
-                          env={"PYTHONPATH": str(root / "server")}, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(workspace / ".sluicegate" / "runs")],
+        env={"PYTHONPATH": str(root / "server")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[:2] == ["succeeded", "1"]
     assert "(7, 7)" in done.stdout

@@ -32,7 +32,9 @@ def test_batch_mode_gives_the_same_children_as_stream_mode(run_fixture):
     assert batch.report["mode"] == "batch"
     assert batch.report["ports"]["A.out->B.A"]["exchange"] == "blocking"
     # batch: B starts only after A succeeded
-    assert batch.report["blocks"]["B"]["first_output_s"] >= batch.report["blocks"]["A"]["finished_s"]
+    assert (
+        batch.report["blocks"]["B"]["first_output_s"] >= batch.report["blocks"]["A"]["finished_s"]
+    )
 
 
 def test_zip_index_pairs_by_emission_order_and_counts_unmatched(run_fixture):
@@ -47,7 +49,10 @@ def test_unsatisfiable_start_constraint_skips_the_block(run_fixture):
     out = run_fixture("constraint_skip")
     assert out.result.ok, out.result.error
     assert out.report["blocks"]["J"]["phase"] == "skipped"
-    assert any(m.to == "skipped" and m.reason == "constraint_unsatisfiable" for m in out.sink.of_type("phase"))  # type: ignore[union-attr]
+    assert any(
+        m.to == "skipped" and m.reason == "constraint_unsatisfiable"
+        for m in out.sink.of_type("phase")
+    )  # type: ignore[union-attr]
 
 
 def test_promote_full_resolves_the_deadlock_at_run_time(run_fixture):

@@ -46,7 +46,10 @@ def new_run_id(pipeline: str) -> str:
 def load_blocks(topology: Topology) -> dict[str, LoadedBlock]:
     """Import every block file of the pipeline (raises BlockLoadError naming the file)."""
     prefix = f"sluicegate_blocks_{topology.pipeline}"
-    return {name: load_block(node.path, name, module_prefix=prefix) for name, node in topology.blocks.items()}
+    return {
+        name: load_block(node.path, name, module_prefix=prefix)
+        for name, node in topology.blocks.items()
+    }
 
 
 class LocalKernel:
@@ -73,7 +76,9 @@ class LocalKernel:
         run_id = run_id or new_run_id(topology.pipeline)
         self._cancel_requested.clear()
         return asyncio.run(
-            self._main(topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir)
+            self._main(
+                topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir
+            )
         )
 
     def cancel(self) -> None:
@@ -95,8 +100,14 @@ class LocalKernel:
         spill_dir: Path | None,
     ) -> RunResult:
         run = Run(
-            topology, loaded, plans, run_id=run_id, variables=variables, hooks=hooks,
-            store=store, spill_dir=spill_dir,
+            topology,
+            loaded,
+            plans,
+            run_id=run_id,
+            variables=variables,
+            hooks=hooks,
+            store=store,
+            spill_dir=spill_dir,
         )
         view = RunView(run)
         sampler = Sampler(run, view)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sluicegate.kernel.edge import Edge
-    from sluicegate.kernel.instance import Instance
     from sluicegate.kernel.run import Run
 
 Node = Any  # an Instance, or a slot name for runs queued on a concurrency cap
@@ -98,7 +97,11 @@ class DeadlockDetector:
             return
         message, suggestion, hops = describe(self.run, cycle)
         settings = self.run.settings
-        if suggestion and settings.on_deadlock == "promote_full" and self.promotions < settings.max_promotions:
+        if (
+            suggestion
+            and settings.on_deadlock == "promote_full"
+            and self.promotions < settings.max_promotions
+        ):
             self.promotions += 1
             self._promote(suggestion["edge"], message, hops)
             return
@@ -110,19 +113,32 @@ class DeadlockDetector:
             edge.mode, edge.mode_source = "full", "promoted at run time (deadlock)"
             edge.writable.wake()
         run.hooks.on_deadlock(
-            run_id=run.run_id, cycle=hops, message=message,
-            suggestion={"edge": edge_id, "set": {"mode": "full"}}, action="promote_full",
+            run_id=run.run_id,
+            cycle=hops,
+            message=message,
+            suggestion={"edge": edge_id, "set": {"mode": "full"}},
+            action="promote_full",
         )
-        run.hooks.on_warning(run_id=run.run_id, message=f"{message}\nPromoted {edge_id} to mode=full.", block=None)
+        run.hooks.on_warning(
+            run_id=run.run_id, message=f"{message}\nPromoted {edge_id} to mode=full.", block=None
+        )
 
-    def _fail(self, cycle: list[Hop], message: str, suggestion: dict[str, Any] | None, hops: list[dict[str, Any]]) -> None:
+    def _fail(
+        self,
+        cycle: list[Hop],
+        message: str,
+        suggestion: dict[str, Any] | None,
+        hops: list[dict[str, Any]],
+    ) -> None:
         run = self.run
         error = {"type": "Deadlock", "message": message}
         for hop in cycle:
             if not isinstance(hop.node, str):
                 hop.node.deadlock_error = error
         run.error = message
-        run.hooks.on_deadlock(run_id=run.run_id, cycle=hops, message=message, suggestion=suggestion, action="fail")
+        run.hooks.on_deadlock(
+            run_id=run.run_id, cycle=hops, message=message, suggestion=suggestion, action="fail"
+        )
         run.stopper.stop()
 
 
@@ -138,27 +154,46 @@ def describe(run: Run, cycle: list[Hop]) -> tuple[str, dict[str, Any] | None, li
         edge = hop.edge
         if hop.waits == "output" and edge is not None:
             cap = edge.capacity_items
-            lines.append(f"  {name} is blocked writing {_show(edge.id)} ({edge.fill_items}/{cap} items, mode={edge.mode})")
+            lines.append(
+                f"  {name} is blocked writing {_show(edge.id)} "
+                f"({edge.fill_items}/{cap} items, mode={edge.mode})"
+            )
         elif hop.waits == "input" and edge is not None:
             producer = edge.producer.uuid if edge.producer is not None else "?"
-            lines.append(f"  {name} waits for input on {_show(edge.id)} (empty, producer {producer} not finished)")
+            lines.append(
+                f"  {name} waits for input on {_show(edge.id)} "
+                f"(empty, producer {producer} not finished)"
+            )
         elif hop.waits == "constraint":
-            lines.append(f"  {name} waits for its start constraint {hop.detail} on {hop.target.uuid}")
+            lines.append(
+                f"  {name} waits for its start constraint {hop.detail} on {hop.target.uuid}"
+            )
         elif hop.waits == "slot":
             lines.append(f"  {name} is queued for a slot of {str(hop.target)[5:]}")
         elif hop.waits == "children":
             lines.append(f"  {name} waits for its children to take pending items")
-        hops.append({"block": name, "waits": hop.waits, "edge": edge.static_id if edge else None, "detail": hop.detail or None})
+        hops.append(
+            {
+                "block": name,
+                "waits": hop.waits,
+                "edge": edge.static_id if edge else None,
+                "detail": hop.detail or None,
+            }
+        )
     if slot is not None:
-        cap = str(slot.target)[5:]
-        holders = sorted({h.target.uuid for h in cycle if h.waits == "held"} | {
-            i.uuid for i in run.running if i.activity in ("starved", "backpressured")
-        })
+        cap_name = str(slot.target)[5:]
+        holders = sorted(
+            {h.target.uuid for h in cycle if h.waits == "held"}
+            | {i.uuid for i in run.running if i.activity in ("starved", "backpressured")}
+        )
         head = (
-            f"Slot starvation: {slot.node.uuid} cannot start because `{cap}` is held by "
+            f"Slot starvation: {slot.node.uuid} cannot start because `{cap_name}` is held by "
             f"{len(holders)} block runs that are blocked ({', '.join(holders[:6])})"
         )
-        fix = f"Fix: raise {cap.split('=')[0]}, or keep drain-first scheduling on (settings.drain_first)."
+        fix = (
+            f"Fix: raise {cap_name.split('=')[0]}, "
+            "or keep drain-first scheduling on (settings.drain_first)."
+        )
         return "\n".join([head, *lines, fix]), None, hops
     suggestion, fix = _fix(run, cycle)
     return "\n".join(["Deadlock: wait-for cycle", *lines, fix]), suggestion, hops
@@ -179,16 +214,27 @@ def _fix(run: Run, cycle: list[Hop]) -> tuple[dict[str, Any] | None, str]:
             )
     constrained = next((h for h in cycle if h.waits == "constraint"), None)
     if constrained is not None:
-        into = next((h.edge for h in cycle if h.waits == "output" and h.edge and h.edge.consumer is constrained.node), None)
+        into = next(
+            (
+                h.edge
+                for h in cycle
+                if h.waits == "output" and h.edge and h.edge.consumer is constrained.node
+            ),
+            None,
+        )
         name = constrained.node.block
         if into is None:
             into = next((h.edge for h in cycle if h.waits == "output" and h.edge), None)
         suggestion = {"edge": into.static_id, "set": {"mode": "full"}} if into else None
         target = into.static_id if into else f"the producer's edge into {name}"
-        return suggestion, f"Fix: remove the start_constraint of {name}, or set buffering_mode: full on {target}."
+        return (
+            suggestion,
+            f"Fix: remove the start_constraint of {name}, or set buffering_mode: full on {target}.",
+        )
     first = next((h.edge for h in cycle if h.waits == "output" and h.edge), None)
     if first is not None:
         return {"edge": first.static_id, "set": {"mode": "full"}}, (
-            f"Fix: set buffering_mode: full on {first.static_id}, or raise its capacity (rows_per_buffer)."
+            f"Fix: set buffering_mode: full on {first.static_id}, "
+            "or raise its capacity (rows_per_buffer)."
         )
     return None, "Fix: break the cycle of waits named above."

@@ -58,7 +58,10 @@ class Driver:
             await self._run_stream(fn, kwargs)
             return self.captured
         if node.collect:
-            args = [await self._read_all(e, single) for e, single in zip(inst.inputs, self.single, strict=True)]
+            args = [
+                await self._read_all(e, single)
+                for e, single in zip(inst.inputs, self.single, strict=True)
+            ]
             await self._drive(call_once(functools.partial(fn, *args, **kwargs), node.explode))
             return self.captured
         multi = [i for i, single in enumerate(self.single) if not single]
@@ -90,8 +93,10 @@ class Driver:
         if not before and not after:
             call = functools.partial(fn, **kwargs)
         else:
+
             def call(item: Any) -> Any:
                 return fn(*before, item, *after, **kwargs)
+
         plain = not self.inst.loaded.is_generator and not self.inst.node.explode
         explode = self.inst.node.explode
         edge = self.inst.inputs[index]
@@ -147,7 +152,7 @@ class Driver:
             if self.inst.node.collect:
                 self.inst.internal_bytes = self.inst.io.bytes_in
         if single:
-            return items[0] if len(items) == 1 else (None if not items else items)
+            return items[0] if len(items) == 1 else (items if items else None)
         return items
 
     # ---- emitting ---------------------------------------------------------------------
@@ -159,7 +164,9 @@ class Driver:
             self._check_cancel()
             edge = outlet.blocking_edge()
             if edge is None:  # dynamic: too many pending children
-                self.inst.set_activity("backpressured", {"blocks": [e.dst for e in self.inst.node.outputs]})
+                self.inst.set_activity(
+                    "backpressured", {"blocks": [e.dst for e in self.inst.node.outputs]}
+                )
                 self.inst.blocked_edge = None
                 await outlet.pending_changed.wait()
                 continue
@@ -189,7 +196,9 @@ class Driver:
             while True:
                 limit = await self.wait_room()
                 self._check_cancel()
-                items, done, nbytes, rows = await self._in_thread(pull, it, limit, self.sizer, item_rows)
+                items, done, nbytes, rows = await self._in_thread(
+                    pull, it, limit, self.sizer, item_rows
+                )
                 self.emit(items, nbytes, rows)
                 if done:
                     return

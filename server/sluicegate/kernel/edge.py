@@ -134,7 +134,7 @@ class Edge:
             if self.rows_per_buffer is None:
                 est_rows = round(self.bytes_per_buffer / self.est_item_bytes)
                 self.rows_per_buffer = min(max(est_rows, MIN_ROWS), MAX_ROWS)
-        elif count:
+        elif count and self.est_item_bytes is not None:
             self.est_item_bytes += 0.1 * (nbytes / count - self.est_item_bytes)
         batch = Batch(items, nbytes, rows, count)
         if self.mode == "full" and self.mem_bytes + nbytes > self.full_budget and self.fill_items:
@@ -196,7 +196,9 @@ class Edge:
         """The edge has left `ready`: an item, EOS or an error arrived (SPEC §4.8.2)."""
         return bool(self._queue) or self.eos or self.error is not None
 
-    def take(self, max_items: int, *, drain_on_error: bool = False) -> tuple[list[Any], float, int] | None:
+    def take(
+        self, max_items: int, *, drain_on_error: bool = False
+    ) -> tuple[list[Any], float, int] | None:
         """Up to `max_items` items, or None if nothing is buffered. Raises UpstreamError once
         the producer failed: at once, or after the buffer is drained with `drain_on_error`."""
         if self.error is not None and (not drain_on_error or not self._queue):

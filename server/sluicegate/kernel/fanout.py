@@ -56,7 +56,7 @@ class Fanout:
         if self.match == "lineage" and sum(self.contributes) >= 2:
             return self._lineage(index, part)
         pools = [[part] if i == index else p for i, p in enumerate(self.parts)]
-        combos = []
+        combos: list[Combo] = []
         for choice in product(*pools):
             key = tuple(k for p in choice for k in p.key)
             combos.append((key, list(choice)))
@@ -79,7 +79,7 @@ class Fanout:
         return [(prefix, choice)]
 
     def _zip(self) -> list[Combo]:
-        combos = []
+        combos: list[Combo] = []
         while True:
             n = self.zip_next
             choice = []

@@ -32,10 +32,14 @@ class RunHooks:
     ) -> None:
         """A block run changed phase (SPEC §4.7.1). Sent at once, never sampled."""
 
-    def on_port_resolved(self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any) -> None:
+    def on_port_resolved(
+        self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any
+    ) -> None:
         """An input edge's resolved buffer settings, logged when its consumer starts (SPEC §4.5)."""
 
-    def on_children_final(self, *, run_id: str, block: str, expected: int, **future_kwargs: Any) -> None:
+    def on_children_final(
+        self, *, run_id: str, block: str, expected: int, **future_kwargs: Any
+    ) -> None:
         """A block's number of child runs is known (SPEC §4.10.1)."""
 
     def on_deadlock(
@@ -50,10 +54,14 @@ class RunHooks:
     ) -> None:
         """A wait-for cycle was found (SPEC §4.13.3)."""
 
-    def on_log(self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any) -> None:
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
+    ) -> None:
         """A block's logger wrote a line."""
 
-    def on_warning(self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any) -> None:
+    def on_warning(
+        self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any
+    ) -> None:
         """A stall or a slow drain (SPEC §4.13.5)."""
 
     def on_sample(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:

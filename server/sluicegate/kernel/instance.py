@@ -79,7 +79,9 @@ class Instance:
     phase_changed: Waiters = field(default_factory=Waiters)
     parts: list[Any] = field(default_factory=list)  # the fanout partitions it was made from
     deadlock_error: dict[str, Any] | None = None
-    stop_phase: str = "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
+    stop_phase: str = (
+        "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
+    )
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
 
     @property
@@ -116,8 +118,11 @@ class Instance:
     def flags(self) -> list[str]:
         flags = []
         if (
-            self.node.blocking_class == "fully_blocking" or self.node.collect
-        ) and self.io.items_in and not self.io.items_out and not self.all_inputs_at_eos:
+            (self.node.blocking_class == "fully_blocking" or self.node.collect)
+            and self.io.items_in
+            and not self.io.items_out
+            and not self.all_inputs_at_eos
+        ):
             flags.append("accumulating")
         if self.all_inputs_at_eos and self.inputs and self.phase == "running":
             flags.append("draining")

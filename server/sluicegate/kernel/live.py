@@ -50,47 +50,128 @@ class LiveTelemetry(RunHooks):
         self.blocks = {k: _wire_block(v) for k, v in self.view.blocks().items()}
         self.edges = self.view.edges()
         info = self.view.run_info()
-        run = RunInfo.model_validate({**info, "error": {"type": "RunError", "message": info["error"]} if info["error"] else None})
+        run = RunInfo.model_validate(
+            {
+                **info,
+                "error": {"type": "RunError", "message": info["error"]} if info["error"] else None,
+            }
+        )
         self.last_snapshot = time.perf_counter()
         return Snapshot.model_validate(
-            {"run_id": self.view.run_id, "seq": self._next(), "t": _ms(), "run": run,
-             "blocks": self.blocks, "edges": self.edges}
+            {
+                "run_id": self.view.run_id,
+                "seq": self._next(),
+                "t": _ms(),
+                "run": run,
+                "blocks": self.blocks,
+                "edges": self.edges,
+            }
         )
 
     def on_run_start(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:
         self.view = view
         mode = view.run_info()["mode"]
-        self.sink.emit(events.RunPhase(run_id=run_id, seq=self._next(), t=_ms(), from_="created", to="running", mode=mode))
+        self.sink.emit(
+            events.RunPhase(
+                run_id=run_id, seq=self._next(), t=_ms(), from_="created", to="running", mode=mode
+            )
+        )
 
-    def on_phase(self, *, run_id: str, block: str, uuid: str, key: tuple[int, ...], from_phase: str,
-                 to_phase: str, reason: str | None, waiting_on: dict[str, Any] | None,
-                 error: dict[str, Any] | None, **future_kwargs: Any) -> None:
-        self.sink.emit(events.Phase.model_validate({
-            "run_id": run_id, "seq": self._next(), "t": _ms(), "block": block, "uuid": uuid,
-            "key": list(key), "from": from_phase, "to": to_phase, "reason": reason,
-            "waiting_on": waiting_on, "error": error,
-        }))
+    def on_phase(
+        self,
+        *,
+        run_id: str,
+        block: str,
+        uuid: str,
+        key: tuple[int, ...],
+        from_phase: str,
+        to_phase: str,
+        reason: str | None,
+        waiting_on: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+        **future_kwargs: Any,
+    ) -> None:
+        self.sink.emit(
+            events.Phase.model_validate(
+                {
+                    "run_id": run_id,
+                    "seq": self._next(),
+                    "t": _ms(),
+                    "block": block,
+                    "uuid": uuid,
+                    "key": list(key),
+                    "from": from_phase,
+                    "to": to_phase,
+                    "reason": reason,
+                    "waiting_on": waiting_on,
+                    "error": error,
+                }
+            )
+        )
 
-    def on_children_final(self, *, run_id: str, block: str, expected: int, **future_kwargs: Any) -> None:
-        self.sink.emit(events.ChildrenFinal(run_id=run_id, seq=self._next(), t=_ms(), block=block, expected=expected))
+    def on_children_final(
+        self, *, run_id: str, block: str, expected: int, **future_kwargs: Any
+    ) -> None:
+        self.sink.emit(
+            events.ChildrenFinal(
+                run_id=run_id, seq=self._next(), t=_ms(), block=block, expected=expected
+            )
+        )
 
-    def on_deadlock(self, *, run_id: str, cycle: list[dict[str, Any]], message: str,
-                    suggestion: dict[str, Any] | None, action: str, **future_kwargs: Any) -> None:
-        self.sink.emit(events.Deadlock.model_validate({
-            "run_id": run_id, "seq": self._next(), "t": _ms(),
-            "cycle": [{k: v for k, v in hop.items() if v is not None} for hop in cycle],
-            "message": message, "suggestion": suggestion, "action": action,
-        }))
+    def on_deadlock(
+        self,
+        *,
+        run_id: str,
+        cycle: list[dict[str, Any]],
+        message: str,
+        suggestion: dict[str, Any] | None,
+        action: str,
+        **future_kwargs: Any,
+    ) -> None:
+        self.sink.emit(
+            events.Deadlock.model_validate(
+                {
+                    "run_id": run_id,
+                    "seq": self._next(),
+                    "t": _ms(),
+                    "cycle": [{k: v for k, v in hop.items() if v is not None} for hop in cycle],
+                    "message": message,
+                    "suggestion": suggestion,
+                    "action": action,
+                }
+            )
+        )
 
-    def on_log(self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any) -> None:
-        self.sink.emit(events.Log(run_id=run_id, seq=self._next(), t=_ms(), block=block, uuid=uuid,
-                                  level=level.upper(), message=message))  # type: ignore[arg-type]
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
+    ) -> None:
+        self.sink.emit(
+            events.Log(
+                run_id=run_id,
+                seq=self._next(),
+                t=_ms(),
+                block=block,
+                uuid=uuid,
+                level=level.upper(),  # type: ignore[arg-type]
+                message=message,
+            )
+        )
 
-    def on_warning(self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any) -> None:
-        self.sink.emit(events.Warn(run_id=run_id, seq=self._next(), t=_ms(), message=message, block=block))
+    def on_warning(
+        self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any
+    ) -> None:
+        self.sink.emit(
+            events.Warn(run_id=run_id, seq=self._next(), t=_ms(), message=message, block=block)
+        )
 
-    def on_port_resolved(self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any) -> None:
-        self.sink.emit(events.PortResolved.model_validate({"run_id": run_id, "seq": self._next(), "t": _ms(), **port}))
+    def on_port_resolved(
+        self, *, run_id: str, line: str, port: dict[str, Any], **future_kwargs: Any
+    ) -> None:
+        self.sink.emit(
+            events.PortResolved.model_validate(
+                {"run_id": run_id, "seq": self._next(), "t": _ms(), **port}
+            )
+        )
 
     def on_sample(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:
         now = time.perf_counter()
@@ -106,18 +187,40 @@ class LiveTelemetry(RunHooks):
         edges = view.edges()
         changed_blocks = {k: d for k, v in blocks.items() if (d := diff(self.blocks.get(k, {}), v))}
         changed_edges = {k: d for k, v in edges.items() if (d := diff(self.edges.get(k, {}), v))}
-        if len(changed_blocks) + len(changed_edges) > SCALE_GUARD_ENTITIES and now - self.last_push < 1.0:
+        if (
+            len(changed_blocks) + len(changed_edges) > SCALE_GUARD_ENTITIES
+            and now - self.last_push < 1.0
+        ):
             return
         self.last_push = now
         self.blocks, self.edges = blocks, edges
         if changed_blocks or changed_edges:
-            self.sink.emit(Delta(run_id=run_id, seq=self._next(), t=_ms(), blocks=changed_blocks, edges=changed_edges))
+            self.sink.emit(
+                Delta(
+                    run_id=run_id,
+                    seq=self._next(),
+                    t=_ms(),
+                    blocks=changed_blocks,
+                    edges=changed_edges,
+                )
+            )
 
-    def on_run_end(self, *, run_id: str, status: str, error: str | None, view: RunView, **future_kwargs: Any) -> None:
+    def on_run_end(
+        self, *, run_id: str, status: str, error: str | None, view: RunView, **future_kwargs: Any
+    ) -> None:
         self._push_delta(run_id, view, time.perf_counter())
         info = view.run_info()
         err = {"type": "RunError", "message": error} if error else None
-        self.sink.emit(events.RunPhase.model_validate({
-            "run_id": run_id, "seq": self._next(), "t": _ms(), "from": "running", "to": status,
-            "mode": info["mode"], "error": err,
-        }))
+        self.sink.emit(
+            events.RunPhase.model_validate(
+                {
+                    "run_id": run_id,
+                    "seq": self._next(),
+                    "t": _ms(),
+                    "from": "running",
+                    "to": status,
+                    "mode": info["mode"],
+                    "error": err,
+                }
+            )
+        )

@@ -25,7 +25,9 @@ class BlockPlan:
         return bool(self.levels)
 
 
-def contribution(edge: EdgeNode, plans: dict[str, BlockPlan], topology: Topology) -> tuple[str, ...]:
+def contribution(
+    edge: EdgeNode, plans: dict[str, BlockPlan], topology: Topology
+) -> tuple[str, ...]:
     src = topology.blocks[edge.src]
     levels = plans[edge.src].levels
     if src.dynamic:
@@ -96,7 +98,9 @@ def _levels(name: str, match: str, contribs: tuple[tuple[str, ...], ...]) -> tup
     return tuple(common)
 
 
-def _with_retain(name: str, plan: BlockPlan, plans: dict[str, BlockPlan], topology: Topology) -> BlockPlan:
+def _with_retain(
+    name: str, plan: BlockPlan, plans: dict[str, BlockPlan], topology: Topology
+) -> BlockPlan:
     node = topology.blocks[name]
     retain = node.reduce_output
     for edge in node.outputs:

@@ -17,13 +17,17 @@ def human_bytes(n: float) -> str:
 
 def port_line(block: str, edge: Edge) -> tuple[str, dict[str, Any]]:
     port = edge.static_id.rsplit(".", 1)[-1]
-    bytes_part = f"bytes_per_row_buffer={human_bytes(edge.bytes_per_buffer)} from {edge.bytes_source}"
+    bytes_part = (
+        f"bytes_per_row_buffer={human_bytes(edge.bytes_per_buffer)} from {edge.bytes_source}"
+    )
     if edge.rows_per_buffer is not None:
         rows = f"rows_per_buffer={edge.rows_per_buffer}({edge.rows_source}; {bytes_part})"
     else:
         rows = f"rows_per_buffer=auto(from the first batch's item size; {bytes_part})"
     if edge.mode == "limited":
-        cap_items = f"{edge.capacity_items} items" if edge.capacity_items else "4 x rows_per_buffer items"
+        cap_items = (
+            f"{edge.capacity_items} items" if edge.capacity_items else "4 x rows_per_buffer items"
+        )
         cap = f"cap={cap_items}/{human_bytes(edge.capacity_bytes or 0)}"
     else:
         cap = f"cap=unbounded (spills past {human_bytes(edge.full_budget)})"

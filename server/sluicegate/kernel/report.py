@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from sluicegate.kernel.view import RunView
 
 
-def build_report(run: Run, view: RunView, *, duration_s: float, peak_rss_bytes: int) -> dict[str, Any]:
+def build_report(
+    run: Run, view: RunView, *, duration_s: float, peak_rss_bytes: int
+) -> dict[str, Any]:
     blocks = view.blocks()
     report: dict[str, Any] = {
         "run_id": run.run_id,
@@ -32,7 +34,9 @@ def build_report(run: Run, view: RunView, *, duration_s: float, peak_rss_bytes: 
             "items_in": state["io"]["items_in"],
             "items_out": state["io"]["items_out"],
             "first_output_s": round(min(firsts) - run.started, 4) if firsts else None,
-            "finished_s": round(max(ends) - run.started, 4) if ends and state["phase"] != "running" else None,
+            "finished_s": round(max(ends) - run.started, 4)
+            if ends and state["phase"] != "running"
+            else None,
             "children": None
             if children is None
             else {k: children[k] for k in ("spawned", "succeeded", "failed", "cancelled")},

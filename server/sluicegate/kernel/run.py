@@ -12,8 +12,8 @@ import functools
 import threading
 import time
 import traceback
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from sluicegate.blocks.loader import LoadedBlock
@@ -93,7 +93,9 @@ class Run:
         self.finished: float | None = None
         self.done = asyncio.Event()
         self.loop = asyncio.get_running_loop()
-        self.pool = concurrent.futures.ThreadPoolExecutor(self.settings.max_threads, thread_name_prefix="sluicegate")
+        self.pool: concurrent.futures.Executor = concurrent.futures.ThreadPoolExecutor(
+            self.settings.max_threads, thread_name_prefix="sluicegate"
+        )
 
     # ---- creating block runs ----------------------------------------------------------
     def start(self) -> None:
@@ -138,8 +140,8 @@ class Run:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         if not node.dynamic and not node.reduce_output:
-            for edge in node.outputs:
-                self._offer(edge.dst, self.input_index[edge.id], Partition(key, inst, True))
+            for out in node.outputs:
+                self._offer(out.dst, self.input_index[out.id], Partition(key, inst, True))
 
     def _offer(self, block: str, index: int, part: Partition) -> None:
         if self.stopper.stopping:
@@ -161,7 +163,11 @@ class Run:
                 field="max_children",
             )
         for edge in node.outputs:
-            self._offer(edge.dst, self.input_index[edge.id], Partition((*parent.key, index), parent, False, item))
+            self._offer(
+                edge.dst,
+                self.input_index[edge.id],
+                Partition((*parent.key, index), parent, False, item),
+            )
 
     # ---- finality and reduce ----------------------------------------------------------
     def refresh(self) -> None:
@@ -183,8 +189,15 @@ class Run:
                 else:
                     closed = upstream.final
                 if closed and fanout.close_input(index) and self.plans[name].replicated:
-                    self.hooks.on_children_final(run_id=self.run_id, block=name, expected=len(self.by_block[name]))
-            if node.reduce_output and fanout.final and not self.live[name] and name not in self.reduced:
+                    self.hooks.on_children_final(
+                        run_id=self.run_id, block=name, expected=len(self.by_block[name])
+                    )
+            if (
+                node.reduce_output
+                and fanout.final
+                and not self.live[name]
+                and name not in self.reduced
+            ):
                 self.reduced.add(name)
                 if not self.stopper.stopping:
                     self._reduce(name)
@@ -205,7 +218,9 @@ class Run:
             elif node.on_child_failure == "none_fill":
                 group.append(None)
             elif node.on_child_failure == "fail" and inst.phase != "skipped":
-                errors[inst.key[:-1]] = UpstreamError(f"child {inst.uuid} of reduce '{block}' {inst.phase}")
+                errors[inst.key[:-1]] = UpstreamError(
+                    f"child {inst.uuid} of reduce '{block}' {inst.phase}"
+                )
         for edge in node.outputs:
             for prefix, values in groups.items():
                 part = Partition(prefix, None, False, values, errors.get(prefix))
@@ -216,13 +231,17 @@ class Run:
         try:
             await self._await_start(inst)
             if not self.slots.try_take(inst):
-                self.set_phase(inst, "ready", reason="slot", waiting_on={"slot": self.slots.cap_name(inst)})
+                self.set_phase(
+                    inst, "ready", reason="slot", waiting_on={"slot": self.slots.cap_name(inst)}
+                )
                 await self.slots.wait(inst)
             self._take_parts(inst)
             self._log_ports(inst)
             self.set_phase(inst, "running")
             inst.set_activity("busy")
-            captured = await Driver(self, inst, list(self.plans[inst.block].single_inputs)).execute()
+            captured = await Driver(
+                self, inst, list(self.plans[inst.block].single_inputs)
+            ).execute()
             if inst.loaded.tests:
                 await self._run_tests(inst, captured)
             self.finish(inst, "succeeded")
@@ -242,7 +261,9 @@ class Run:
     async def _await_start(self, inst: Instance) -> None:
         """Wait for the start rule, batch inputs and start constraint (SPEC §4.8)."""
         node, plan = inst.node, self.plans[inst.block]
-        calls_once = all(plan.single_inputs) and not (node.stream or node.collect or inst.loaded.wants_stream)
+        calls_once = all(plan.single_inputs) and not (
+            node.stream or node.collect or inst.loaded.wants_stream
+        )
         constraint = self.constraints.get(inst.block)
         while True:
             if inst.cancel_requested:
@@ -251,18 +272,36 @@ class Run:
                 if edge.error is not None and not edge.fill_items:
                     raise UpstreamError(f"upstream of {edge.id} failed: {edge.error}")
             waits: list[Waiters] = [inst.phase_changed]
-            batch = [e.producer for e in inst.inputs if e.exchange == "blocking" and e.producer and e.producer.phase != "succeeded"]
+            batch = [
+                e.producer
+                for e in inst.inputs
+                if e.exchange == "blocking" and e.producer and e.producer.phase != "succeeded"
+            ]
             ready = [e.ready_for_consumer() for e in inst.inputs]
             if batch:
                 reason, waiting_on = "batch_inputs", {"blocks": sorted({p.uuid for p in batch})}
                 waits += [p.phase_changed for p in batch]
-            elif constraint is not None and (verdict := constraint.evaluate(self.block_phases())) is not True:
+            elif (
+                constraint is not None
+                and (verdict := constraint.evaluate(self.block_phases())) is not True
+            ):
                 if verdict is False:
                     raise _Skip()
                 reason, waiting_on = "start_constraint", {"blocks": sorted(constraint.blocks)}
                 waits.append(self.phase_waiters)
-            elif inst.inputs and not node.eager_start and not (all(ready) if calls_once else any(ready)):
-                reason, waiting_on = "start_rule", {"ports": [e.static_id for e, r in zip(inst.inputs, ready, strict=True) if not r]}
+            elif (
+                inst.inputs
+                and not node.eager_start
+                and not (all(ready) if calls_once else any(ready))
+            ):
+                reason, waiting_on = (
+                    "start_rule",
+                    {
+                        "ports": [
+                            e.static_id for e, r in zip(inst.inputs, ready, strict=True) if not r
+                        ]
+                    },
+                )
                 waits += [e.readable for e in inst.inputs]
             else:
                 return
@@ -284,9 +323,17 @@ class Run:
             try:
                 await self.loop.run_in_executor(self.pool, test, output)
             except AssertionError as exc:
-                raise AssertionError(f"@test {test.__name__} failed: {exc or 'assertion failed'}") from exc
+                raise AssertionError(
+                    f"@test {test.__name__} failed: {exc or 'assertion failed'}"
+                ) from exc
 
-    def finish(self, inst: Instance, phase: str, error: dict[str, Any] | None = None, reason: str | None = None) -> None:
+    def finish(
+        self,
+        inst: Instance,
+        phase: str,
+        error: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
         assert inst.outlet is not None
         if inst.terminal:  # abandoned after a forced cancel; its thread returned late
             return
@@ -334,8 +381,16 @@ class Run:
             self.running.discard(inst)
             self.done_totals[inst.block].add(inst)
         self.hooks.on_phase(
-            run_id=self.run_id, block=inst.block, uuid=inst.uuid, key=inst.key, from_phase=frm,
-            to_phase=to, reason=reason, waiting_on=waiting_on, error=error, t=time.time(),
+            run_id=self.run_id,
+            block=inst.block,
+            uuid=inst.uuid,
+            key=inst.key,
+            from_phase=frm,
+            to_phase=to,
+            reason=reason,
+            waiting_on=waiting_on,
+            error=error,
+            t=time.time(),
         )
         inst.phase_changed.wake()
         if self.constraints:
@@ -358,7 +413,12 @@ class Run:
     def _log(self, inst: Instance, level: str, message: str) -> None:
         self.loop.call_soon_threadsafe(
             functools.partial(
-                self.hooks.on_log, run_id=self.run_id, block=inst.block, uuid=inst.uuid, level=level, message=message
+                self.hooks.on_log,
+                run_id=self.run_id,
+                block=inst.block,
+                uuid=inst.uuid,
+                level=level,
+                message=message,
             )
         )
 
@@ -371,7 +431,7 @@ class Run:
             self.hooks.on_port_resolved(run_id=self.run_id, line=line, port=port)
 
 
-class _Skip(Exception):  # noqa: N818
+class _Skip(Exception):
     """The start constraint can never hold."""
 
 
@@ -385,7 +445,11 @@ _KERNEL_DIRS = (
 
 def user_traceback(exc: BaseException) -> str:
     """The traceback of user code only: kernel, asyncio and thread-pool frames left out."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_KERNEL_DIRS)]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.startswith(_KERNEL_DIRS)
+    ]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
     return "".join(lines + traceback.format_exception_only(exc))
 

@@ -50,10 +50,12 @@ class Sampler:
             history.append((now, totals))
             while len(history) > 2 and now - history[0][0] > WINDOW_S:
                 history.popleft()
-            t0, old = history[0]
+            old = history[0][1]
             spent = {a: totals[a] - old[a] for a in ACTIVITIES}
             whole = sum(spent.values())
-            self.view.fracs[name] = {a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITIES}
+            self.view.fracs[name] = {
+                a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITIES
+            }
 
     def _edge_rates(self, now: float) -> None:
         for edge_id, edges in self.run.edges_by_static.items():

@@ -46,9 +46,7 @@ def pull(
 def results_of(value: Any, explode: bool) -> Iterator[Any]:
     """What one call of a block function emits: a generator's yields, an exploded list's
     elements, or the returned value as one item (SPEC §4.11)."""
-    if inspect.isgenerator(value):
-        yield from value
-    elif explode and value is not None:
+    if inspect.isgenerator(value) or (explode and value is not None):
         yield from value
     else:
         yield value

@@ -55,7 +55,9 @@ class RunView:
             "phase": run.status,
             "mode": run.topology.settings.mode,
             "started_t": int(run.started_epoch * 1000),
-            "finished_t": int((run.started_epoch + run.finished - run.started) * 1000) if run.finished else None,
+            "finished_t": int((run.started_epoch + run.finished - run.started) * 1000)
+            if run.finished
+            else None,
             "error": run.error,
         }
 
@@ -74,28 +76,34 @@ class RunView:
         running_by_block: dict[str, list[Instance]] = {}
         for inst in run.running:
             running_by_block.setdefault(inst.block, []).append(inst)
-        return {name: self._block(name, running_by_block.get(name, [])) for name in run.topology.blocks}
+        return {
+            name: self._block(name, running_by_block.get(name, [])) for name in run.topology.blocks
+        }
 
     def _block(self, name: str, running: list[Instance]) -> dict[str, Any]:
         run = self.run
         insts = run.by_block[name]
         phase = block_phase(run, name)
         io = run.done_totals[name].io
-        sums = {k: getattr(io, k) for k in ("items_in", "items_out", "rows_in", "rows_out", "bytes_in", "bytes_out")}
+        sums = {
+            k: getattr(io, k)
+            for k in ("items_in", "items_out", "rows_in", "rows_out", "bytes_in", "bytes_out")
+        }
         for inst in running:
             for k in sums:
                 sums[k] += getattr(inst.io, k)
         worst = max(running, key=lambda i: label_rank("running", i.activity), default=None)
         one = insts[0] if len(insts) == 1 and not run.plans[name].replicated else None
         frac = self.fracs.get(name, dict.fromkeys(ACTIVITIES, 0.0))
-        now = time.perf_counter()
+        shown = one or worst
+        since_ms = int((time.perf_counter() - shown.phase_since) * 1000) if shown else 0
         state: dict[str, Any] = {
             "phase": phase,
             "reason": one.reason if one else None,
             "waiting_on": one.waiting_on if one else None,
             "activity": worst.activity if worst and phase == "running" else None,
             "flags": worst.flags() if worst else [],
-            "since_ms": int((now - (one or worst).phase_since) * 1000) if (one or worst) else 0,
+            "since_ms": since_ms,
             "frac": frac,
             "ms_total": {k: int(v) for k, v in self.block_ms_total(name).items()},
             "bp_level": bp_level(frac.get("backpressured", 0.0)),
@@ -117,7 +125,9 @@ class RunView:
         if state["phase"] == "running":
             by_activity: dict[str, int] = {}
             for inst in running:
-                by_activity[inst.activity or "busy"] = by_activity.get(inst.activity or "busy", 0) + 1
+                by_activity[inst.activity or "busy"] = (
+                    by_activity.get(inst.activity or "busy", 0) + 1
+                )
             parts = [f"{n} {a}" for a, n in sorted(by_activity.items(), key=lambda x: -x[1])]
             if counts["ready"]:
                 parts.append(f"{counts['ready']} queued")
@@ -135,16 +145,32 @@ class RunView:
         else:
             return None
         out: dict[str, Any] = {
-            "expected": 0, "final": all(run.fanouts[s].final for s in sources), "spawned": 0,
-            "queued": 0, "running": 0, "succeeded": 0, "failed": 0, "cancelled": 0,
-            "upstream_failed": 0, "skipped": 0, "unmatched": 0, "child_max_activity": None,
+            "expected": 0,
+            "final": all(run.fanouts[s].final for s in sources),
+            "spawned": 0,
+            "queued": 0,
+            "running": 0,
+            "succeeded": 0,
+            "failed": 0,
+            "cancelled": 0,
+            "upstream_failed": 0,
+            "skipped": 0,
+            "unmatched": 0,
+            "child_max_activity": None,
         }
         for source in sources:
             counts = run.counts[source]
             out["expected"] += len(run.by_block[source])
             out["spawned"] += len(run.by_block[source])
             out["queued"] += counts["ready"]
-            for phase in ("running", "succeeded", "failed", "cancelled", "upstream_failed", "skipped"):
+            for phase in (
+                "running",
+                "succeeded",
+                "failed",
+                "cancelled",
+                "upstream_failed",
+                "skipped",
+            ):
                 out[phase] += counts[phase]
             out["unmatched"] += run.fanouts[source].unmatched
         activities = [i.activity for i in run.running if i.block in sources and i.activity]
@@ -162,11 +188,16 @@ class RunView:
 
     # ---- edges ------------------------------------------------------------------------
     def edges(self) -> dict[str, dict[str, Any]]:
-        return {edge_id: self._edge(edge_id, edges) for edge_id, edges in self.run.edges_by_static.items()}
+        return {
+            edge_id: self._edge(edge_id, edges)
+            for edge_id, edges in self.run.edges_by_static.items()
+        }
 
     def _edge(self, edge_id: str, edges: list[Edge]) -> dict[str, Any]:
         static = self.run.topology.edges[edge_id]
-        first = next((e for e in edges if e.rows_per_buffer is not None), edges[0] if edges else None)
+        first = next(
+            (e for e in edges if e.rows_per_buffer is not None), edges[0] if edges else None
+        )
         config = static.config
         fill_items = sum(e.fill_items for e in edges)
         fill_bytes = sum(e.fill_bytes for e in edges)
@@ -181,11 +212,21 @@ class RunView:
             "exchange": config.exchange.value,
             "state": _edge_state(states),
             "items_per_buffer": first.rows_per_buffer if first else config.rows_per_buffer.value,
-            "items_per_buffer_source": config.rows_per_buffer.source if config.rows_per_buffer.value else "auto (est. item size)",
+            "items_per_buffer_source": config.rows_per_buffer.source
+            if config.rows_per_buffer.value
+            else "auto (est. item size)",
             "capacity": {"items": cap, "bytes": first.capacity_bytes} if first and cap else None,
-            "fill": {"items": fill_items, "bytes": int(fill_bytes), "ratio": ratio, "level": fill_level(ratio)},
+            "fill": {
+                "items": fill_items,
+                "bytes": int(fill_bytes),
+                "ratio": ratio,
+                "level": fill_level(ratio),
+            },
             "max_fill_items": max((e.max_fill_items for e in edges), default=0),
-            "spilled": {"items": sum(e.spilled_items for e in edges), "bytes": int(sum(e.spilled_bytes for e in edges))},
+            "spilled": {
+                "items": sum(e.spilled_items for e in edges),
+                "bytes": int(sum(e.spilled_bytes for e in edges)),
+            },
             "total": {
                 "items_in": sum(e.items_in for e in edges),
                 "items_out": sum(e.items_out for e in edges),
@@ -198,7 +239,12 @@ class RunView:
             "bp_ms_total": int(sum(e.bp_ms_now() for e in edges)),
             "bp_frac": self.edge_rates.get(edge_id, {}).get("bp_frac", 0.0),
             "rate": {k: v for k, v in self.edge_rates.get(edge_id, {}).items() if k != "bp_frac"}
-            or {"in_items_per_s": 0.0, "out_items_per_s": 0.0, "in_bytes_per_s": 0.0, "out_bytes_per_s": 0.0},
+            or {
+                "in_items_per_s": 0.0,
+                "out_items_per_s": 0.0,
+                "in_bytes_per_s": 0.0,
+                "out_bytes_per_s": 0.0,
+            },
             "est": True,
         }
 
