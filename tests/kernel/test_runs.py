@@ -101,3 +101,11 @@ def test_resolved_port_settings_are_logged_with_their_source(run_fixture):
     assert lines
     assert "mode=full(default: dependent multi-input)" in lines[0]
     assert "rows_per_buffer=16(pipeline" in lines[0]
+
+
+def test_async_generator_blocks_and_stall_warnings(run_fixture):
+    out = run_fixture("async_stall")
+    assert out.result.ok, out.result.error
+    assert out.report["blocks"]["K"]["items_out"] == 3
+    warnings = [m.message for m in out.sink.of_type("warn")]  # type: ignore[union-attr]
+    assert any("K has been busy" in w and "stall" in w for w in warnings)

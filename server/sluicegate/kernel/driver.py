@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sluicegate.errors import Cancelled, PlanError
+from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.sizing import Sizer
 from sluicegate.kernel.slices import call_once, close_iterator, pull, results_of
@@ -130,7 +130,12 @@ class Driver:
         drain = inst.node.drain_on_upstream_error
         while True:
             self._check_cancel()
-            got = edge.take(limit, drain_on_error=drain)
+            try:
+                got = edge.take(limit, drain_on_error=drain or edge.tolerate_error)
+            except UpstreamError:
+                if not edge.tolerate_error:
+                    raise
+                return None  # tolerate_upstream_error: the failed input simply ends
             if got is not None:
                 items, nbytes, rows = got
                 inst.io.items_in += len(items)

@@ -57,6 +57,7 @@ class Edge:
         self.fixed_rows: int | None = config.rows_per_buffer.value if config else None
         self.rows_source: str = config.rows_per_buffer.source if config else "default"
         self.full_budget: int = config.full_mem_budget_bytes.value if config else 64 << 20
+        self.tolerate_error = False
         self.spill_dir = spill_dir
         self.rows_per_buffer: int | None = self.fixed_rows
         self.est_item_bytes: float | None = None

@@ -119,6 +119,7 @@ class Run:
             edge_id = f"{src}.{static.src_port}->{inst.uuid}.{static.dst_port}"
             if part.stream:
                 edge = Edge(edge_id, static.id, static.config, spill_dir=self.spill_dir)
+                edge.tolerate_error = static.tolerate_upstream_error
                 edge.producer, edge.consumer = part.producer, inst
                 assert part.producer is not None and part.producer.outlet is not None
                 part.producer.outlet.attach(edge)
@@ -269,7 +270,7 @@ class Run:
             if inst.cancel_requested:
                 raise Cancelled(inst.uuid)
             for edge in inst.inputs:
-                if edge.error is not None and not edge.fill_items:
+                if edge.error is not None and not edge.fill_items and not edge.tolerate_error:
                     raise UpstreamError(f"upstream of {edge.id} failed: {edge.error}")
             waits: list[Waiters] = [inst.phase_changed]
             batch = [

@@ -9,6 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from sluicegate.kernel.deadlock import DeadlockDetector
+from sluicegate.kernel.hints import Hints
 from sluicegate.kernel.instance import ACTIVITIES
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Sampler:
             edge_id: deque() for edge_id in run.topology.edges
         }
         self.quiet = 0
+        self.hints = Hints(run, view)
 
     async def loop(self) -> None:
         interval = self.run.settings.sample_interval_s
@@ -42,6 +44,7 @@ class Sampler:
         self._block_fracs(now)
         self._edge_rates(now)
         self._check_quiescence()
+        self.hints.check(now)
         self.run.hooks.on_sample(run_id=self.run.run_id, view=self.view)
 
     def _block_fracs(self, now: float) -> None:

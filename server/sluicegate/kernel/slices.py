@@ -7,6 +7,7 @@ fast one hands over whole batches (DESIGN: near the cost of a plain function cal
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import Callable, Iterator
@@ -45,11 +46,39 @@ def pull(
 
 def results_of(value: Any, explode: bool) -> Iterator[Any]:
     """What one call of a block function emits: a generator's yields, an exploded list's
-    elements, or the returned value as one item (SPEC §4.11)."""
+    elements, or the returned value as one item (SPEC §4.11). Async generators and
+    coroutines are driven the same way, one `__anext__` at a time."""
+    if inspect.isasyncgen(value):
+        yield from _async_items(value)
+        return
+    if inspect.iscoroutine(value):
+        value = _run_coroutine(value)
     if inspect.isgenerator(value) or (explode and value is not None):
         yield from value
     else:
         yield value
+
+
+def _run_coroutine(coro: Any) -> Any:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
+def _async_items(agen: Any) -> Iterator[Any]:
+    """A sync iterator over an async generator, advanced on demand on its own loop."""
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(agen.__anext__())
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(agen.aclose())
+        loop.close()
 
 
 def call_once(call: Callable[[], Any], explode: bool) -> Iterator[Any]:

@@ -1,0 +1,76 @@
+"""Ctrl-C: the first cancels the run and waits for it (exit 130, report written); a second
+exits at once, even while a block is stuck in user code."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.cli.conftest import Cli
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def _wait_for_line(proc: subprocess.Popen[str], needle: str) -> list[str]:
+    assert proc.stdout is not None
+    seen: list[str] = []
+    for line in proc.stdout:
+        seen.append(line)
+        if needle in line:
+            return seen
+    raise AssertionError(f"{needle!r} never printed; got {seen}")
+
+
+def test_ctrl_c_cancels_the_run_and_exits_130(cli: Cli, examples: Path, tmp_path: Path) -> None:
+    report_file = tmp_path / "report.json"
+    proc = cli.popen(
+        "run",
+        examples,
+        "seed_stream",
+        "--var",
+        "a_sleep=0.3",
+        "--report",
+        report_file,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _wait_for_line(proc, "A  running")
+
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+
+    assert proc.returncode == 130, err
+    assert "cancelling the run" in out
+    assert "cancelled" in err
+    report = json.loads(report_file.read_text())
+    assert report["status"] == "cancelled"
+    assert report["blocks"]["A"]["phase"] == "cancelled"
+    assert report["blocks"]["A"]["items_out"] < 10
+
+
+def test_second_ctrl_c_exits_at_once(cli: Cli, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    code = "import time\n@data_loader\ndef stuck(*args, **kwargs):\n    time.sleep(30)\n"
+    cli.write_pipeline(workspace, "stuck", "blocks:\n  - name: stuck\n", {"stuck": code})
+    proc = cli.popen(
+        "run", workspace, "stuck", "--no-store", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _wait_for_line(proc, "stuck  running")
+    proc.send_signal(signal.SIGINT)
+    _wait_for_line(proc, "cancelling the run")
+
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+
+    assert proc.returncode == 130
+    assert time.monotonic() - started < 5
+    assert "exiting without waiting" in err
