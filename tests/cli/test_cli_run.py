@@ -93,7 +93,9 @@ def test_batch_mode_is_recorded_in_the_report(cli: Cli, examples: Path, tmp_path
 
 
 def test_quiet_prints_only_the_run_id(cli: Cli, examples: Path) -> None:
-    result = cli.run("run", examples, "seed_stream", "--quiet", "--no-store")
+    result = cli.run(
+        "run", examples, "seed_stream", "--quiet", "--no-store", "--report", examples / "r.json"
+    )
 
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"run id: seed_stream-\S+\n", result.stdout), result.stdout

@@ -109,3 +109,25 @@ def test_async_generator_blocks_and_stall_warnings(run_fixture):
     assert out.report["blocks"]["K"]["items_out"] == 3
     warnings = [m.message for m in out.sink.of_type("warn")]  # type: ignore[union-attr]
     assert any("K has been busy" in w and "stall" in w for w in warnings)
+
+
+def test_rerun_from_failed_blocks_reuses_stored_outputs(workspace: Path, recorder):  # type: ignore[no-untyped-def]
+    from sluicegate.kernel.store_port import StoreAdapter
+    from sluicegate.store import OutputStore
+    from sluicegate.store.reuse import reusable_outputs
+
+    store = OutputStore(workspace / "runs")
+    topology = load_pipeline(workspace, "flaky")
+    first = LocalKernel().run(
+        topology, variables={"fail": True}, store=StoreAdapter(store.start_run("f1", {}), 1 << 26)
+    )
+    assert first.status == "failed"
+    second = LocalKernel().run(
+        topology,
+        store=StoreAdapter(store.start_run("f2", {}), 1 << 26),
+        replay=reusable_outputs(store.reader("f1")),
+        hooks=[recorder],
+    )
+    assert second.ok, second.error
+    assert not any(message == "S ran" for _, message in recorder.logs), "S was reused, not run"
+    assert store.reader("f2").items("T", "T") == [0, 2, 4, 6, 8]

@@ -20,7 +20,7 @@ from sluicegate.graph.topology import Topology
 from sluicegate.kernel.hooks import HookList, RunHooks
 from sluicegate.kernel.plan import plan_topology
 from sluicegate.kernel.report import build_report
-from sluicegate.kernel.run import Run
+from sluicegate.kernel.run import Replay, Run
 from sluicegate.kernel.sampler import Sampler
 from sluicegate.kernel.store_port import RunStore
 from sluicegate.kernel.view import RunView
@@ -69,6 +69,7 @@ class LocalKernel:
         hooks: list[RunHooks] | None = None,
         store: RunStore | None = None,
         spill_dir: Path | None = None,
+        replay: Replay | None = None,
     ) -> RunResult:
         loaded = load_blocks(topology)
         plans = plan_topology(topology, loaded)
@@ -77,7 +78,15 @@ class LocalKernel:
         self._cancel_requested.clear()
         return asyncio.run(
             self._main(
-                topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir
+                topology,
+                loaded,
+                plans,
+                merged,
+                run_id,
+                HookList(hooks or []),
+                store,
+                spill_dir,
+                replay,
             )
         )
 
@@ -98,6 +107,7 @@ class LocalKernel:
         hooks: HookList,
         store: RunStore | None,
         spill_dir: Path | None,
+        replay: Replay | None,
     ) -> RunResult:
         run = Run(
             topology,
@@ -108,6 +118,7 @@ class LocalKernel:
             hooks=hooks,
             store=store,
             spill_dir=spill_dir,
+            replay=replay,
         )
         view = RunView(run)
         sampler = Sampler(run, view)

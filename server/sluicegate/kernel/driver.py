@@ -84,6 +84,12 @@ class Driver:
         await self._run_per_item(fn, kwargs, values, multi[0])
         return self.captured
 
+    async def replay(self, items: list[Any]) -> None:
+        """Emit stored items instead of running user code (re-run from failed blocks)."""
+        for edge in self.inst.inputs:
+            edge.cancel()
+        await self._drive(iter(items))
+
     # ---- styles -----------------------------------------------------------------------
     async def _run_per_item(
         self, fn: Callable[..., Any], kwargs: dict[str, Any], values: list[Any], index: int

@@ -54,16 +54,9 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
     if not opts.quiet:
         for warning in topology.warnings:
             print(f"warning: {warning.message}", file=err)
-    tty = out.isatty()
-    console = Console(file=out) if tty else None
+    console = Console(file=out) if out.isatty() else None
     hook = ProgressHook()
-    display: Display = _Silent()
-    if console is not None and not opts.quiet:
-        display = LiveProgress(
-            hook, console, title=f"{topology.pipeline} ({topology.settings.mode})"
-        )
-    elif not opts.quiet:
-        display = PlainProgress(hook, out)
+    display = _display(opts, hook, console, out, f"{topology.pipeline} ({topology.settings.mode})")
     run_id = new_run_id(topology.pipeline)
     store_root = opts.workspace / RUNS_DIR if opts.store else None
     result = execute(
@@ -81,6 +74,17 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
     return code
 
 
+def _display(
+    opts: RunOptions, hook: ProgressHook, console: Console | None, out: TextIO, title: str
+) -> Display:
+    """A live table on a terminal, plain lines otherwise, nothing with `--quiet`."""
+    if opts.quiet:
+        return _Silent()
+    if console is not None:
+        return LiveProgress(hook, console, title=title)
+    return PlainProgress(hook, out)
+
+
 def _print_summary(
     result: RunResult, opts: RunOptions, console: Console | None, out: TextIO, err: TextIO
 ) -> None:
@@ -89,9 +93,9 @@ def _print_summary(
             console.print(Text(text, style=style))
         else:
             print(text, file=out)
-    if opts.store:
+    if opts.store and not opts.quiet:
         print(f"outputs: {opts.workspace / RUNS_DIR / result.run_id}", file=out)
-    if opts.report is not None:
+    if opts.report is not None and not opts.quiet:
         print(f"report: {opts.report}", file=out)
     print(f"run id: {result.run_id}", file=out, flush=True)
     if result.status == "failed":
