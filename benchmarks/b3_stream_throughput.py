@@ -82,9 +82,7 @@ def main() -> None:
         for i in range(args.runs):
             engine.append(engine_run(topology, variables, Path(tmp), f"b3-{i}"))
             plain.append(plain_run(topology, variables))
-            _bench.show_run(
-                i, engine_s=engine[-1], plain_s=plain[-1], ratio=engine[-1] / plain[-1]
-            )
+            _bench.show_run(i, engine_s=engine[-1], plain_s=plain[-1], ratio=engine[-1] / plain[-1])
     ratio = _bench.median(engine) / _bench.median(plain)
     _bench.emit(
         {

@@ -7,6 +7,11 @@ does, and prints the report's `peak_rss_bytes`.
 
 Figures: `peak_rss_mb_50`, `peak_rss_mb_500` (medians), `ratio` (500 / 50).
 Targets: ratio <= 1.25, both < 400 MB.
+
+A run that fails with a reported deadlock is run again (at most MAX_RETRIES times) and
+counted in `deadlock_retries`: the kernel's detector can report a wait-for cycle in this
+linear pipeline while it is still moving (a sample catches the consumer woken but not yet
+resumed), which is a kernel bug to fix, not a property of the pipeline.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+from typing import Any
 
 import _bench
 
@@ -22,6 +29,7 @@ BATCH_ROWS = 1_000_000
 QUICK_BATCH_ROWS = 10_000
 TARGET_RATIO = 1.25
 TARGET_MB = 400.0
+MAX_RETRIES = 5
 
 # Runs in the child process: argv = [server, examples, batches, batch_rows, store_root].
 CHILD = """
@@ -44,22 +52,32 @@ print(json.dumps({"status": result.status, "error": result.error,
 """
 
 
-def one_run(batches: int, batch_rows: int) -> dict[str, float]:
-    """Run the pipeline in a fresh interpreter; its status, duration and peak RSS."""
-    import tempfile
+def one_run(batches: int, batch_rows: int) -> tuple[dict[str, float], int]:
+    """Run the pipeline in a fresh interpreter: (its figures, runs retried after a deadlock)."""
+    for retries in range(MAX_RETRIES + 1):
+        figures = child_run(batches, batch_rows)
+        if figures["status"] == "succeeded":
+            return figures, retries
+        if retries == MAX_RETRIES or "Deadlock" not in str(figures["error"]):
+            raise SystemExit(
+                f"memory_generator ({batches} batches) {figures['status']}: {figures['error']}"
+            )
+        print(f"retrying: {str(figures['error']).splitlines()[0]}", flush=True)
+    raise AssertionError("unreachable")
 
+
+def child_run(batches: int, batch_rows: int) -> dict[str, Any]:
+    """Run the pipeline once in a fresh interpreter; its status, duration and peak RSS."""
     with tempfile.TemporaryDirectory(prefix="sluicegate-b4-") as tmp:
         argv = [str(_bench.SERVER), str(_bench.EXAMPLES), str(batches), str(batch_rows), tmp]
         done = subprocess.run(
             [sys.executable, "-c", CHILD, *argv], capture_output=True, text=True, check=False
         )
     if done.returncode != 0:
-        raise SystemExit(f"memory_generator ({batches} batches) exited {done.returncode}:\n"
-                         f"{done.stderr}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    if figures["status"] != "succeeded":
-        raise SystemExit(f"memory_generator ({batches} batches) {figures['status']}: "
-                         f"{figures['error']}")
+        raise SystemExit(
+            f"memory_generator ({batches} batches) exited {done.returncode}:\n{done.stderr}"
+        )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -67,9 +85,11 @@ def main() -> None:
     args = _bench.parser(__doc__.splitlines()[0]).parse_args()
     batch_rows = QUICK_BATCH_ROWS if args.quick else BATCH_ROWS
     peaks: dict[int, list[float]] = {n: [] for n in BATCHES}
+    retried = 0
     for i in range(args.runs):
         for n in BATCHES:
-            run = one_run(n, batch_rows)
+            run, retries = one_run(n, batch_rows)
+            retried += retries
             peaks[n].append(run["peak_rss_bytes"] / 2**20)
             _bench.show_run(i, batches=n, duration_s=run["duration_s"], peak_rss_mb=peaks[n][-1])
     small, large = (_bench.median(peaks[n]) for n in BATCHES)
@@ -83,6 +103,7 @@ def main() -> None:
             "peak_rss_mb_50": round(small, 1),
             "peak_rss_mb_500": round(large, 1),
             "ratio": round(ratio, 3),
+            "deadlock_retries": retried,
             "target_ratio_max": TARGET_RATIO,
             "target_mb_max": TARGET_MB,
             "target_met": ratio <= TARGET_RATIO and max(small, large) < TARGET_MB,

@@ -7,6 +7,7 @@ out (a `null` inside `blocks`/`edges`/`run` still means "cleared" and is kept).
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -29,6 +30,20 @@ class DecodeError(ValueError):
     def __init__(self, message: str, *, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+def encode_dict(data: dict[str, Any]) -> str:
+    """A frame from a plain dict that already has the wire shape (a mirrored snapshot, a
+    coalesced delta)."""
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_json(text: str) -> Any:
+    """A client's small control frame (e.g. `{"type": "resync"}`); None if not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def encode(msg: BaseModel) -> str:

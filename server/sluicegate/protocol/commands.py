@@ -19,6 +19,7 @@ class StartRun(WireModel):
     mode: RunMode | None = None
     variables: dict[str, Any] = {}
     run_id: str | None = None
+    rerun_of: str | None = None  # reuse the stored outputs of that run's succeeded blocks
 
 
 class CancelRun(WireModel):
@@ -37,6 +38,8 @@ class RunCell(WireModel):
     block: str
     run_upstream: bool = False
     variables: dict[str, Any] = {}
+    run_id: str | None = None
+    reuse_from: str | None = None  # the run whose stored outputs stand in for the upstreams
 
 
 class Shutdown(WireModel):

@@ -7,7 +7,7 @@ never events: they flip too often and appear only in telemetry.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, model_validator
 
@@ -171,7 +171,54 @@ def _size(n: float) -> str:
     return f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
 
 
+class CellResult(_Event):
+    """One notebook cell ran: its output preview, stdout and log, or its traceback."""
+
+    kind: Literal["cell_result"] = "cell_result"
+    pipeline: str
+    block: str
+    status: Literal["succeeded", "failed"]
+    preview: dict[str, Any] | None = None
+    count: int = 0
+    stdout: str = ""
+    logs: list[dict[str, Any]] = []
+    error: ErrorInfo | None = None
+    duration_s: float = 0.0
+
+
+class KernelStatus(_Event):
+    """The kernel process: ready for work, busy with a run, or restarted after it died."""
+
+    kind: Literal["kernel"] = "kernel"
+    status: Literal["starting", "ready", "busy", "restarting", "died"]
+    reason: str | None = None
+
+
+class PipelineChanged(_Event):
+    """A pipeline's files changed (in the app or in another editor). `error` when the new
+    state is invalid; `last_valid` is then the last state that was."""
+
+    kind: Literal["pipeline_changed"] = "pipeline_changed"
+    pipeline: str
+    change: Literal["pipeline", "block", "created", "deleted"] = "pipeline"
+    block: str | None = None
+    code: str | None = None
+    spec: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    last_valid: dict[str, Any] | None = None
+
+
 Event = Annotated[
-    RunPhase | Phase | Deadlock | DeadlockResolved | ChildrenFinal | Log | Warn | PortResolved,
+    RunPhase
+    | Phase
+    | Deadlock
+    | DeadlockResolved
+    | ChildrenFinal
+    | Log
+    | Warn
+    | PortResolved
+    | CellResult
+    | KernelStatus
+    | PipelineChanged,
     Field(discriminator="kind"),
 ]

@@ -204,3 +204,13 @@ class Delta(WireModel):
 
 
 Telemetry = Annotated[Snapshot | Delta, Field(discriminator="type")]
+
+
+class Hello(WireModel):
+    """The first frame on a live connection: the kernel's state. Snapshots of the recent
+    runs follow."""
+
+    v: Literal[1] = 1
+    type: Literal["hello"] = "hello"
+    t: int
+    kernel: dict[str, Any]

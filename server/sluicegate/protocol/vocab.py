@@ -57,6 +57,7 @@ class ErrorInfo(WireModel):
     block: str | None = None
     traceback: str | None = None
     traceback_id: str | None = None
+    line: int | None = None  # the failing line of the block's file, for the editor
 
 
 class WaitingOn(WireModel):

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.settings import with_mode
+from sluicegate.graph.topology import Topology
 from sluicegate.kernel.api import RunResult, new_run_id
 from sluicegate.terminal.execute import RUNS_DIR, Display, execute
 from sluicegate.terminal.hook import ProgressHook
@@ -56,7 +57,7 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
             print(f"warning: {warning.message}", file=err)
     console = Console(file=out) if out.isatty() else None
     hook = ProgressHook()
-    display = _display(opts, hook, console, out, f"{topology.pipeline} ({topology.settings.mode})")
+    display = _display(opts, hook, console, out, topology)
     run_id = new_run_id(topology.pipeline)
     store_root = opts.workspace / RUNS_DIR if opts.store else None
     result = execute(
@@ -70,19 +71,23 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
     code = EXIT_CODES.get(result.status, 1)
     if opts.report is not None and not _write_report(opts.report, result.report, err):
         code = code or 1
-    _print_summary(result, opts, console, out, err)
+    try:
+        _print_summary(result, opts, console, out, err)
+    except BrokenPipeError:  # `| head`: the run is over, the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
     return code
 
 
 def _display(
-    opts: RunOptions, hook: ProgressHook, console: Console | None, out: TextIO, title: str
+    opts: RunOptions, hook: ProgressHook, console: Console | None, out: TextIO, topology: Topology
 ) -> Display:
     """A live table on a terminal, plain lines otherwise, nothing with `--quiet`."""
     if opts.quiet:
         return _Silent()
     if console is not None:
+        title = f"{topology.pipeline} ({topology.settings.mode})"
         return LiveProgress(hook, console, title=title)
-    return PlainProgress(hook, out)
+    return PlainProgress(hook, out, name_width=max(map(len, topology.blocks), default=1))
 
 
 def _print_summary(

@@ -12,6 +12,7 @@ and a progress line at most every `every_s` seconds (only when it changed, or el
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, TextIO
 
@@ -21,7 +22,13 @@ from sluicegate.terminal.hook import Event, ProgressHook, Sample
 
 class PlainProgress:
     def __init__(
-        self, hook: ProgressHook, out: TextIO, *, every_s: float = 2.0, heartbeat_s: float = 30.0
+        self,
+        hook: ProgressHook,
+        out: TextIO,
+        *,
+        name_width: int = 1,
+        every_s: float = 2.0,
+        heartbeat_s: float = 30.0,
     ) -> None:
         self.hook = hook
         self.out = out
@@ -29,7 +36,7 @@ class PlainProgress:
         self.heartbeat_s = heartbeat_s
         self._last_at = time.monotonic()
         self._last_line = ""
-        self._width = 1
+        self._width = name_width  # block names line up
 
     def start(self) -> None:
         pass
@@ -67,7 +74,10 @@ class PlainProgress:
         self._print(f"{event.t:6.1f}s  {name:<{self._width}}  {text}")
 
     def _print(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
+        try:
+            print(line, file=self.out, flush=True)
+        except BrokenPipeError:  # the reader went away (`| head`): let the run go on quietly
+            self.out = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the display
 
 
 def progress_line(sample: Sample) -> str:

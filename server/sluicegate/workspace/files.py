@@ -4,6 +4,10 @@
   sluicegate.yaml                      optional workspace settings
   pipelines/<pipeline>/pipeline.yaml   blocks, edges, settings
   pipelines/<pipeline>/<block>.py      block code
+  .sluicegate/trash/                   what the editor deleted, never lost
+
+Every write is atomic: a hidden temporary file (`.<name>.<random>.tmp`) beside the target,
+then a rename, so a reader or a watcher never sees half a file.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -20,6 +25,8 @@ from sluicegate.graph.build import PIPELINE_FILE, PIPELINES, WORKSPACE_FILE, pip
 from sluicegate.graph.spec import PIPELINE_NAME, PipelineSpec, dump_spec
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".sluicegate")
+TRASH = ".sluicegate/trash"
+TMP_SUFFIX = ".tmp"
 
 
 def pipeline_dir(workspace: Path, name: str) -> Path:
@@ -68,15 +75,20 @@ def write_pipeline_yaml(workspace: Path, name: str, spec: PipelineSpec) -> Path:
             where=pipeline_file(name),
             field="name",
         )
-    folder = pipeline_dir(workspace, name)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PIPELINE_FILE
-    text = yaml.safe_dump(dump_spec(spec), sort_keys=False, allow_unicode=True)
+    path = pipeline_dir(workspace, name) / PIPELINE_FILE
+    atomic_write_text(path, yaml.safe_dump(dump_spec(spec), sort_keys=False, allow_unicode=True))
+    return path
+
+
+def atomic_write_text(path: Path, text: str | bytes) -> None:
+    """Write `text` (as is: no newline translation) through a hidden temporary file and a
+    rename, keeping the file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{PIPELINE_FILE}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)
@@ -84,4 +96,22 @@ def write_pipeline_yaml(workspace: Path, name: str, spec: PipelineSpec) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def move_to_trash(workspace: Path, path: Path, label: str) -> Path:
+    """Move a file or folder to `.sluicegate/trash/<label>-<timestamp>/`; returns where it went.
+
+    A folder becomes that trash folder; a file goes inside it under its own name.
+    """
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = workspace / TRASH / f"{label}-{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = workspace / TRASH / f"{label}-{stamp}-{n}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        shutil.move(path, target)
+        return target
+    target.mkdir()
+    return Path(shutil.move(path, target / path.name))

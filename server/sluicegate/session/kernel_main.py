@@ -1,0 +1,113 @@
+"""The kernel process: reads commands from the server, runs pipelines and cells, sends
+every event and telemetry message back. The server never runs user code itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import SluicegateError
+from sluicegate.graph.build import load_pipeline
+from sluicegate.graph.settings import with_mode
+from sluicegate.kernel.api import LocalKernel
+from sluicegate.kernel.live import LiveTelemetry
+from sluicegate.kernel.store_port import StoreAdapter
+from sluicegate.protocol import decode_command
+from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, StartRun
+from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
+from sluicegate.session.cell import run_cell
+from sluicegate.session.pipe import Sender, split_frames
+from sluicegate.store import OutputStore
+from sluicegate.store.reuse import reusable_outputs
+
+
+def _ms() -> int:
+    return int(time.time() * 1000)
+
+
+class KernelService:
+    def __init__(self, workspace: Path, store_root: Path, sender: Sender) -> None:
+        self.workspace = workspace
+        self.store = OutputStore(store_root)
+        self.sender = sender
+        self.kernel = LocalKernel()
+        self.worker: threading.Thread | None = None
+
+    def handle(self, command: Command) -> None:
+        if isinstance(command, CancelRun):
+            self.kernel.cancel()
+        elif isinstance(command, StartRun | RunCell):
+            target = self._run if isinstance(command, StartRun) else self._cell
+            self.worker = threading.Thread(target=self._guarded, args=(target, command), daemon=True)
+            self.worker.start()
+
+    def _status(self, status: str, reason: str | None = None) -> None:
+        self.sender.emit(KernelStatus(run_id="", seq=0, t=_ms(), status=status, reason=reason))  # type: ignore[arg-type]
+
+    def _guarded(self, target: Any, command: Any) -> None:
+        self._status("busy")
+        try:
+            target(command)
+        finally:
+            self._status("ready")
+
+    def _run(self, command: StartRun) -> None:
+        run_id = command.run_id or ""
+        try:
+            topology = load_pipeline(self.workspace, command.pipeline)
+            if command.mode:
+                topology = with_mode(topology, command.mode)
+            writer = self.store.start_run(
+                run_id, {"pipeline": command.pipeline, "mode": topology.settings.mode, "variables": command.variables}
+            )
+            replay = reusable_outputs(self.store.reader(command.rerun_of)) if command.rerun_of else None
+            self.kernel.run(
+                topology,
+                variables=command.variables,
+                run_id=run_id,
+                hooks=[LiveTelemetry(self.sender)],
+                store=StoreAdapter(writer, topology.settings.keep_outputs_budget_bytes),
+                replay=replay,
+                spill_dir=self.workspace / ".sluicegate" / "spill",
+            )
+        except SluicegateError as exc:
+            self._failed(run_id, command.mode or "stream", str(exc))
+
+    def _failed(self, run_id: str, mode: str, message: str) -> None:
+        self.sender.emit(
+            RunPhase.model_validate(
+                {"run_id": run_id, "seq": 1, "t": _ms(), "from": "created", "to": "failed", "mode": mode,
+                 "error": {"type": "PlanError", "message": message}}
+            )
+        )
+
+    def _cell(self, command: RunCell) -> None:
+        run_id = command.run_id or ""
+        try:
+            fields = run_cell(self.kernel, self.workspace, self.store, command, run_id, command.reuse_from)
+        except SluicegateError as exc:
+            fields = {"pipeline": command.pipeline, "block": command.block, "status": "failed",
+                      "error": {"type": type(exc).__name__, "message": str(exc)}}
+        self.sender.emit(CellResult.model_validate({"run_id": run_id, "seq": 0, "t": _ms(), **fields}))
+
+
+def main(conn: Connection, workspace: str, store_root: str) -> None:
+    """Entry point of the kernel child process."""
+    sender = Sender(conn)
+    service = KernelService(Path(workspace), Path(store_root), sender)
+    service._status("ready")
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            break
+        commands = [decode_command(frame) for frame in split_frames(data)]
+        if any(isinstance(c, Shutdown) for c in commands):
+            service.kernel.cancel()
+            break
+        for command in commands:
+            service.handle(command)
+    sender.close()

@@ -1,0 +1,206 @@
+"""The server's session: one kernel process, the run it is running, live fan-out, history.
+
+Everything here runs on the server's event loop; the kernel's reader thread hops onto it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import Conflict, NotFound
+from sluicegate.graph.build import load_pipeline
+from sluicegate.kernel.api import new_run_id
+from sluicegate.protocol import Message
+from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
+from sluicegate.protocol.events import CellResult, KernelStatus, PipelineChanged, RunPhase
+from sluicegate.session.history_bridge import HistoryBridge
+from sluicegate.session.hub import Client, Hub
+from sluicegate.session.mirror import RunMirror
+from sluicegate.session.process import KernelProcess
+
+log = logging.getLogger("sluicegate.session")
+TERMINAL_RUN = {"succeeded", "failed", "cancelled", "interrupted"}
+CANCEL_DEADLINE_S = 1.5
+
+
+class Session:
+    def __init__(self, workspace: Path, *, db_url: str | None = None) -> None:
+        self.workspace = workspace
+        self.store_root = workspace / ".sluicegate" / "runs"
+        self.history = HistoryBridge(workspace, self.store_root, db_url)
+        self.hub = Hub()
+        self.mirror = RunMirror()
+        self.kernel = KernelProcess(workspace, self.store_root, self._from_thread, self._exit_from_thread)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.active: dict[str, Any] | None = None  # {"run_id", "kind", "pipeline", "mode", "future"}
+        self._status: dict[str, Any] = {"status": "starting", "reason": None, "pid": None}
+        self._seq = 0
+        self._cancel_timer: asyncio.TimerHandle | None = None
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.kernel.start()
+        self._status["pid"] = self.kernel.pid
+
+    async def stop(self) -> None:
+        try:
+            if self.kernel.alive():
+                self.kernel.send(Shutdown())
+                await asyncio.sleep(0.2)
+        finally:
+            self.kernel.kill()
+            self.history.close()
+
+    @property
+    def kernel_status(self) -> dict[str, Any]:
+        return {**self._status, "active_run": self.active["run_id"] if self.active else None}
+
+    # ---- commands -----------------------------------------------------------------------
+    def start_run(
+        self, pipeline: str, *, mode: str | None, variables: dict[str, Any], rerun_of: str | None = None
+    ) -> str:
+        self._refuse_if_busy()
+        topology = load_pipeline(self.workspace, pipeline)  # plan errors: 422 before anything starts
+        run_id = new_run_id(pipeline)
+        resolved_mode = mode or topology.settings.mode
+        self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
+        self.active = {"run_id": run_id, "kind": "run", "pipeline": pipeline, "mode": resolved_mode}
+        self.kernel.send(StartRun(pipeline=pipeline, mode=mode, variables=variables, run_id=run_id, rerun_of=rerun_of))  # type: ignore[arg-type]
+        return run_id
+
+    def cancel_run(self, run_id: str) -> None:
+        if self.active is None or self.active["run_id"] != run_id:
+            raise NotFound(f"run {run_id} is not running; only the active run can be cancelled")
+        self.kernel.send(CancelRun(run_id=run_id))
+        assert self.loop is not None
+        self._cancel_timer = self.loop.call_later(CANCEL_DEADLINE_S, self._force_cancel, run_id)
+
+    async def run_cell(
+        self, pipeline: str, block: str, *, run_upstream: bool, variables: dict[str, Any]
+    ) -> dict[str, Any]:
+        self._refuse_if_busy()
+        topology = load_pipeline(self.workspace, pipeline)
+        if block not in topology.blocks:
+            raise NotFound(f"pipeline '{pipeline}' has no block '{block}'")
+        run_id = "cell-" + new_run_id(pipeline)
+        reuse = self.history.latest_run_id(pipeline)
+        self.history.start_run(run_id, pipeline, "cell", topology.settings.mode, variables, None)
+        assert self.loop is not None
+        future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
+        self.active = {"run_id": run_id, "kind": "cell", "pipeline": pipeline, "future": future}
+        self.kernel.send(
+            RunCell(pipeline=pipeline, block=block, run_upstream=run_upstream, variables=variables,
+                    run_id=run_id, reuse_from=reuse)
+        )
+        return await future
+
+    def _refuse_if_busy(self) -> None:
+        if self.active is not None:
+            raise Conflict(
+                f"{self.active['kind']} {self.active['run_id']} is in progress; cancel it or wait for it to finish"
+            )
+
+    # ---- messages from the kernel ---------------------------------------------------------
+    def _from_thread(self, message: Message) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._on_message, message)
+
+    def _on_message(self, message: Message) -> None:
+        self.mirror.apply(message)
+        if isinstance(message, KernelStatus):
+            self._status.update(status=message.status, reason=message.reason, pid=self.kernel.pid)
+            message = message.model_copy(update={"seq": self._next_seq()})
+        elif isinstance(message, CellResult):
+            self._finish_cell(message)
+        self.hub.publish(message)
+        if message.type == "event":
+            self.history.on_event(message)
+        if isinstance(message, RunPhase) and message.to in TERMINAL_RUN:
+            error = message.error.message if message.error else None
+            self._end(message.run_id, message.to, error)
+
+    def _finish_cell(self, message: CellResult) -> None:
+        active = self.active
+        if active and active["run_id"] == message.run_id:
+            self._end(message.run_id, message.status, message.error.message if message.error else None)
+            future = active.get("future")
+            if future is not None and not future.done():
+                future.set_result(message.model_dump(by_alias=True))
+
+    def _end(self, run_id: str, status: str, error: str | None) -> None:
+        if self.active is not None and self.active["run_id"] == run_id:
+            self.active = None
+        if self._cancel_timer is not None:
+            self._cancel_timer.cancel()
+            self._cancel_timer = None
+        self.history.finish_run(run_id, status, error)
+
+    # ---- the kernel died or must be restarted -------------------------------------------------
+    def _exit_from_thread(self, reason: str) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._on_exit, reason)
+
+    def _on_exit(self, reason: str) -> None:
+        log.warning("kernel process died: %s", reason)
+        self._fail_active(f"{reason}; the run was stopped and a new kernel started", "failed")
+        self._publish_status("died", reason)
+        self.kernel.start()
+        self._status["pid"] = self.kernel.pid
+
+    def _force_cancel(self, run_id: str) -> None:
+        if self.active is None or self.active["run_id"] != run_id:
+            return
+        self.kernel.restart()
+        self._status["pid"] = self.kernel.pid
+        self._fail_active("cancelled: the run did not stop within 1.5 s, so the kernel was restarted", "cancelled")
+        self._publish_status("restarting", "a cancelled run did not stop in time")
+
+    def _fail_active(self, reason: str, status: str) -> None:
+        active = self.active
+        if active is None:
+            return
+        run_id = active["run_id"]
+        if active["kind"] == "cell":
+            result = CellResult.model_validate({
+                "run_id": run_id, "seq": self._next_seq(), "t": _ms(), "pipeline": active["pipeline"],
+                "block": "", "status": "failed", "error": {"type": "KernelDied", "message": reason},
+            })
+            self._on_message(result)
+            return
+        state = self.mirror.snapshot(run_id)
+        seq = (state["seq"] if state else 0) + 1
+        self._on_message(RunPhase.model_validate({
+            "run_id": run_id, "seq": seq, "t": _ms(), "from": "running", "to": status,
+            "mode": active.get("mode") or "stream", "error": {"type": "KernelDied", "message": reason},
+        }))
+
+    def _publish_status(self, status: str, reason: str | None) -> None:
+        self._status.update(status=status, reason=reason)
+        self.hub.publish(KernelStatus(run_id="", seq=self._next_seq(), t=_ms(), status=status, reason=reason))  # type: ignore[arg-type]
+
+    def publish_change(self, change: dict[str, Any]) -> None:
+        """A pipeline's files changed: tell every browser."""
+        self.hub.publish(PipelineChanged.model_validate({"run_id": "", "seq": self._next_seq(), "t": _ms(), **change}))
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # ---- browsers -------------------------------------------------------------------------
+    def connect(self) -> Client:
+        return self.hub.connect()
+
+    def disconnect(self, client: Client) -> None:
+        self.hub.disconnect(client)
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        return self.mirror.recent()
+
+
+def _ms() -> int:
+    return int(time.time() * 1000)

@@ -1,0 +1,164 @@
+"""One flush of the history writer: the operations received since the last one, written in
+one transaction with bulk statements.
+
+`RunBlocks` holds a live run's block runs as the database has them plus the changes not yet
+written, so that folding a phase event in costs no read; a run the writer did not start (or
+after a failed flush) is loaded once from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+
+from sluicegate.store.history import rows
+from sluicegate.store.history.db import execute_many
+from sluicegate.store.history.models import (
+    TERMINAL_RUN_STATUSES,
+    BlockRunRow,
+    EventRow,
+    OutputMetaRow,
+    RunRow,
+    table,
+)
+
+log = logging.getLogger(__name__)
+RUNS, BLOCKS, OUTPUTS, EVENTS = (table(m) for m in (RunRow, BlockRunRow, OutputMetaRow, EventRow))
+_PK = ("run_id", "uuid")
+
+
+class RunBlocks:
+    def __init__(self, stored: list[dict[str, Any]] | None = None) -> None:
+        self.rows: dict[str, dict[str, Any]] = {r["uuid"]: r for r in stored or []}
+        self.stored: set[str] = set(self.rows)
+        self.dirty: set[str] = set()
+
+    def get(self, run_id: str, block: str, uuid: str, key: list[int], seq: int) -> dict[str, Any]:
+        row = self.rows.get(uuid)
+        if row is None:
+            row = self.rows[uuid] = rows.new_block_run(run_id, block, uuid, key, seq)
+        self.dirty.add(uuid)
+        return row
+
+
+def ended(finished_t: float, error: str | None = None) -> dict[str, Any]:
+    """The run columns of a run that ended at `finished_t` (a run never started began at
+    its creation)."""
+    begun = func.coalesce(RUNS.c.started_t, RUNS.c.created_t)
+    values: dict[str, Any] = {"finished_t": finished_t, "started_t": begun}
+    values["duration_s"] = finished_t - begun
+    if error is not None:
+        values["error"] = error
+    return values
+
+
+class Batch:
+    def __init__(self, conn: Connection, cache: dict[str, RunBlocks]) -> None:
+        self.conn, self.cache = conn, cache
+        self.new_runs: list[dict[str, Any]] = []
+        self.run_updates: list[tuple[str, dict[str, Any]]] = []
+        self.events: list[dict[str, Any]] = []
+        self.outputs: dict[str, list[dict[str, Any]]] = {}
+        self.finished: set[str] = set()
+
+    def apply(self, op: str, value: Any) -> None:
+        try:
+            self._apply(op, value)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("run history: skipped a malformed %s: %.300r", op, value, exc_info=True)
+
+    def _apply(self, op: str, value: Any) -> None:
+        if op == "event":
+            self.event(value)
+        elif op == "start":
+            self.new_runs.append(value)
+            self.cache[value["id"]] = RunBlocks()
+        elif op == "finish":
+            self.finish(*value)
+
+    def blocks(self, run_id: str) -> RunBlocks:
+        found = self.cache.get(run_id)
+        if found is None:
+            stored = self.conn.execute(select(BLOCKS).where(BLOCKS.c.run_id == run_id))
+            found = self.cache[run_id] = RunBlocks([dict(r._mapping) for r in stored])
+        return found
+
+    def event(self, event: dict[str, Any]) -> None:
+        row = rows.event_row(event)
+        if row is None:
+            return
+        self.events.append(row)
+        run_id, kind = row["run_id"], row["kind"]
+        if kind == "phase" and isinstance(event.get("block"), str):
+            key = [int(k) for k in event.get("key") or []]
+            block = self.blocks(run_id).get(run_id, event["block"], row["uuid"], key, row["seq"])
+            rows.apply_phase(block, event)
+        elif kind == "run":
+            to, t = event.get("to"), rows.seconds(event.get("t"))
+            if to == "running":
+                self.run_updates.append((run_id, {"status": "running", "started_t": t}))
+            elif to in TERMINAL_RUN_STATUSES:
+                error = rows.error_info(event.get("error"))
+                text = f"{error.get('type')}: {error.get('message')}" if error else None
+                self.run_updates.append((run_id, {"status": to, **ended(t, text)}))
+
+    def finish(
+        self,
+        run_id: str,
+        status: str,
+        error: str | None,
+        report: dict[str, Any] | None,
+        outputs: list[dict[str, Any]] | None,
+        finished_t: float,
+    ) -> None:
+        self.run_updates.append(
+            (run_id, {"status": status, "report": report, **ended(finished_t, error)})
+        )
+        self.finished.add(run_id)
+        if outputs is None:
+            return
+        blocks = self.blocks(run_id)
+        out = self.outputs[run_id] = []
+        for line in outputs:
+            uuid = line.get("uuid")
+            if not isinstance(uuid, str):
+                continue
+            known = blocks.rows.get(uuid)
+            block = line.get("block") or (known["block"] if known else uuid.split(":")[0])
+            key = [int(k) for k in line.get("key") or []]
+            rows.apply_output(blocks.get(run_id, block, uuid, key, 0), line)
+            out.append(rows.output_row(run_id, block, line))
+
+    def write(self) -> None:
+        conn = self.conn
+        if self.new_runs:
+            conn.execute(insert(RUNS), self.new_runs)
+        execute_many(conn, EVENTS, insert(EVENTS), self.events)
+        for run_id, values in self.run_updates:
+            conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(**values))
+        for run_id, out in self.outputs.items():
+            conn.execute(delete(OUTPUTS).where(OUTPUTS.c.run_id == run_id))
+            execute_many(conn, OUTPUTS, insert(OUTPUTS), out)
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for blocks in self.cache.values():
+            for uuid in blocks.dirty:
+                row = blocks.rows[uuid]
+                if uuid in blocks.stored:
+                    values = {k: v for k, v in row.items() if k not in _PK}
+                    changed.append({"b_run_id": row["run_id"], "b_uuid": uuid, **values})
+                else:
+                    new.append(row)
+        execute_many(conn, BLOCKS, insert(BLOCKS), new)
+        where = (BLOCKS.c.run_id == bindparam("b_run_id"), BLOCKS.c.uuid == bindparam("b_uuid"))
+        execute_many(conn, BLOCKS, update(BLOCKS).where(*where), changed)
+
+    def written(self) -> None:
+        """After the commit: what was dirty is stored; finished runs leave the cache."""
+        for blocks in self.cache.values():
+            blocks.stored |= blocks.dirty
+            blocks.dirty.clear()
+        for run_id in self.finished:
+            self.cache.pop(run_id, None)

@@ -1,0 +1,135 @@
+"""The history database: engine, tables, and the clean-up at server start.
+
+SQLite in the workspace by default (`<workspace>/.sluicegate/history.db`, WAL, usable from the
+writer thread and the request threadpool); any SQLAlchemy URL otherwise, e.g.
+`postgresql+psycopg://user@host/sluicegate` (the driver is then the user's to install).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    Update,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
+
+from sluicegate.protocol.vocab import TERMINAL_PHASES
+from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRow, table
+
+DB_FILE = "history.db"
+# Compact, and never fails a flush over a value JSON cannot encode (written as its `str`).
+encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
+INTERRUPTED = (
+    "The server stopped while this run was in progress; it was marked interrupted at the next "
+    "start. Run the pipeline again, or re-run from its failed blocks."
+)
+
+
+def default_url(workspace: Path) -> str:
+    folder = Path(workspace) / ".sluicegate"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / DB_FILE}"
+
+
+def make_engine(url: str | None, workspace: Path) -> Engine:
+    """An engine for `url`, or for the workspace's SQLite file when `url` is None."""
+    parsed = make_url(url or default_url(workspace))
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=encode_json)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    options["json_serializer"] = encode_json
+    if in_memory:
+        options["poolclass"] = StaticPool  # one shared connection, or each thread sees its own
+    else:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **options)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; no fsync per commit
+    cursor.close()
+
+
+def execute_many(
+    conn: Connection, tbl: Table, stmt: Insert | Update, rows: Sequence[dict[str, Any]]
+) -> None:
+    """One executemany of `stmt` (an INSERT or UPDATE of `tbl`) over `rows`, which share
+    their keys. On SQLite the values go to the driver as they are, JSON columns encoded here:
+    SQLAlchemy's per-row processing is otherwise 40 % of a flush of 40,000 events."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(stmt, list(rows))
+        return
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    order = list(compiled.positiontup or [])
+    as_json = {c.key for c in tbl.columns if isinstance(c.type, JSON)}
+    at = [i for i, k in enumerate(order) if k in as_json]
+    encoded: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = [row[k] for k in order]
+        for i in at:
+            if values[i] is not None:
+                values[i] = encode_json(values[i])
+        encoded.append(tuple(values))
+    conn.exec_driver_sql(str(compiled), encoded)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the history tables that do not exist yet (and only those)."""
+    SQLModel.metadata.create_all(engine, tables=[table(model) for model in MODELS])
+
+
+def mark_interrupted(engine: Engine) -> list[str]:
+    """Mark every run still `running` (and its unfinished block runs) `interrupted`.
+
+    Called at server start: such a run was in progress when the server stopped. Its end time
+    is its last recorded event (its start when it has none). Returns the run ids."""
+    runs, blocks, events = table(RunRow), table(BlockRunRow), table(EventRow)
+    with engine.begin() as conn:
+        running = conn.execute(
+            select(runs.c.id, func.coalesce(runs.c.started_t, runs.c.created_t)).where(
+                runs.c.status == "running"
+            )
+        ).all()
+        for run_id, begun in running:
+            last_t = conn.scalar(select(func.max(events.c.t)).where(events.c.run_id == run_id))
+            end = begun if last_t is None else max(float(last_t) / 1000, begun)
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(
+                    status="interrupted",
+                    error=func.coalesce(runs.c.error, INTERRUPTED),
+                    finished_t=end,
+                    duration_s=end - begun,
+                )
+            )
+            conn.execute(
+                update(blocks)
+                .where(blocks.c.run_id == run_id, blocks.c.phase.not_in(TERMINAL_PHASES))
+                .values(phase="interrupted", finished_t=end)
+            )
+    return [run_id for run_id, _ in running]

@@ -1,0 +1,1 @@
+"""The FastAPI app: routes per resource, the websocket endpoint, error translation."""

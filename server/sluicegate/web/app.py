@@ -1,0 +1,60 @@
+"""The app factory: one workspace, one session (kernel process, history, live fan-out)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+
+import sluicegate
+from sluicegate.session.manager import Session
+from sluicegate.web import errors, ws
+from sluicegate.web.routes import blocks, outputs, pipelines, runs
+from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
+
+
+def create_app(workspace: Path, *, db_url: str | None = None, watch: bool = True) -> FastAPI:
+    """The web app for `workspace`. The kernel process starts with the app (lifespan)."""
+    workspace = workspace.resolve()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        session = Session(workspace, db_url=db_url)
+        app.state.session = session
+        await session.start()
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(_watch(workspace, session, stop)) if watch else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await watcher
+            await session.stop()
+
+    app = FastAPI(
+        title="Sluicegate",
+        version=sluicegate.__version__,
+        description="Design data pipelines as Python blocks, run them in stream mode, watch them live.",
+        lifespan=lifespan,
+    )
+    app.state.workspace = workspace
+    app.state.editor = WorkspaceEditor(workspace, library=DEFAULT_LIBRARY)
+    errors.install(app)
+    for router in (pipelines.router, blocks.router, runs.router, outputs.router, ws.router):
+        app.include_router(router)
+    return app
+
+
+async def _watch(workspace: Path, session: Session, stop: asyncio.Event) -> None:
+    def on_change(change: WorkspaceChange) -> None:
+        data = change.as_dict()
+        data["change"] = data.pop("kind")
+        session.publish_change(data)
+
+    await watch_workspace(workspace, on_change, stop_event=stop)

@@ -1,0 +1,190 @@
+"""Request and response models of the HTTP API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- requests ---------------------------------------------------------------------------
+class PipelineCreate(_In):
+    name: str
+    description: str = ""
+
+
+class PipelinePatch(_In):
+    name: str | None = Field(None, description="rename the pipeline")
+    description: str | None = None
+    mode: Literal["stream", "batch"] | None = None
+    variables: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
+    buffers: dict[str, Any] | None = None
+
+
+class BlockCreate(_In):
+    name: str
+    kind: Literal["data_loader", "transformer", "data_exporter", "custom", "sensor"] = "transformer"
+    code: str | None = None
+    settings: dict[str, Any] = {}
+    from_library: str | None = Field(None, description="a built-in block, e.g. transforms/sort")
+
+
+class BlockCode(_In):
+    code: str
+
+
+class BlockPatch(_In):
+    name: str | None = Field(None, description="rename the block")
+    settings: dict[str, Any] | None = Field(None, description="block settings to merge; null removes one")
+
+
+class PortPatch(_In):
+    settings: dict[str, Any]
+
+
+class EdgeCreate(_In):
+    src: str
+    dst: str
+    src_port: str = "out"
+    dst_port: str | None = None
+
+
+class RunStart(_In):
+    mode: Literal["stream", "batch"] | None = None
+    variables: dict[str, Any] = {}
+
+
+class Rerun(_In):
+    from_failed: bool = Field(True, description="reuse the stored outputs of blocks that succeeded")
+
+
+class CellRun(_In):
+    run_upstream: bool = False
+    variables: dict[str, Any] = {}
+
+
+# ---- responses --------------------------------------------------------------------------
+class PipelineSummary(BaseModel):
+    name: str
+    description: str = ""
+    blocks: int = 0
+    error: str | None = None
+    last_run: dict[str, Any] | None = None
+
+
+class PipelineDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+
+
+class ValidationResult(BaseModel):
+    ok: bool
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+class RunOut(BaseModel):
+    id: str
+    pipeline: str
+    kind: str
+    mode: str
+    status: str
+    error: str | None = None
+    variables: dict[str, Any] | None = None
+    rerun_of: str | None = None
+    created_t: float
+    started_t: float | None = None
+    finished_t: float | None = None
+    duration_s: float | None = None
+    report: dict[str, Any] | None = None
+
+
+class Page(BaseModel):
+    total: int
+    offset: int
+    limit: int
+
+
+class RunPage(Page):
+    items: list[RunOut]
+
+
+class BlockRunOut(BaseModel):
+    uuid: str
+    block: str
+    key: list[int] | None = None
+    is_child: bool = False
+    phase: str
+    reason: str | None = None
+    started_t: float | None = None
+    finished_t: float | None = None
+    error: dict[str, Any] | None = None
+    items_in: int | None = None
+    items_out: int | None = None
+
+
+class BlockRunPage(Page):
+    items: list[BlockRunOut]
+
+
+class RunBlocks(BaseModel):
+    run: RunOut
+    blocks: dict[str, dict[str, int]] = Field(description="per block: how many runs are in each phase")
+    block_runs: list[BlockRunOut] = Field(description="the block runs that are not children")
+
+
+class OutputMeta(BaseModel):
+    count: int
+    bytes: int = 0
+    types: dict[str, int] | None = None
+    schema_: dict[str, Any] | list[Any] | None = Field(None, alias="schema")
+    kept: str = "all"
+    stored: int = 0
+
+
+class OutputPage(Page):
+    run_id: str
+    block: str
+    uuid: str
+    meta: OutputMeta | None
+    preview: dict[str, Any] = Field(description="the page as a table, or a list of previews")
+
+
+class LogLine(BaseModel):
+    seq: int
+    t: int
+    uuid: str | None = None
+    block: str | None = None
+    level: str | None = None
+    message: str
+
+
+class LogPage(Page):
+    items: list[LogLine]
+
+
+class EventPage(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class Started(BaseModel):
+    run_id: str
+
+
+class CellResultOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    pipeline: str
+    block: str
+    status: str
+
+
+class KernelOut(BaseModel):
+    status: str
+    reason: str | None = None
+    pid: int | None = None
+    active_run: str | None = None

@@ -1,0 +1,82 @@
+"""Blocks and edges of a pipeline; every change is written to the workspace files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from sluicegate.errors import NotFound
+from sluicegate.web.models import BlockCode, BlockCreate, BlockPatch, EdgeCreate, PipelineDetail, PortPatch
+from sluicegate.web.routes.pipelines import EditorDep
+
+router = APIRouter(prefix="/api/pipelines/{pipeline}", tags=["blocks and edges"])
+
+
+@router.post("/blocks", response_model=PipelineDetail, status_code=201)
+async def add_block(pipeline: str, body: BlockCreate, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(
+        lambda: editor.add_block(
+            pipeline, body.name, kind=body.kind, code=body.code, settings=body.settings,
+            from_library=body.from_library,
+        )
+    )
+
+
+@router.get("/blocks/{block}")
+async def read_block(pipeline: str, block: str, editor: EditorDep) -> dict[str, Any]:
+    data: dict[str, Any] = await run_in_threadpool(editor.read_pipeline, pipeline)
+    found = data["blocks"].get(block)
+    if found is None:
+        raise NotFound(f"pipeline '{pipeline}' has no block '{block}'")
+    specs = (data.get("spec") or {}).get("blocks") or []
+    spec = next((s for s in specs if s.get("name") == block), {"name": block})
+    return {"name": block, "spec": spec, **found}
+
+
+@router.put("/blocks/{block}/code", response_model=PipelineDetail)
+async def update_code(pipeline: str, block: str, body: BlockCode, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(editor.update_block_code, pipeline, block, body.code)
+
+
+@router.patch("/blocks/{block}", response_model=PipelineDetail)
+async def update_block(pipeline: str, block: str, body: BlockPatch, editor: EditorDep) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        current = block
+        result: dict[str, Any] | None = None
+        if body.name and body.name != block:
+            result = editor.rename_block(pipeline, block, body.name)
+            current = body.name
+        if body.settings:
+            result = editor.update_block_settings(pipeline, current, body.settings)
+        return result or editor.read_pipeline(pipeline)
+
+    return await run_in_threadpool(work)
+
+
+@router.patch("/blocks/{block}/ports/{port}", response_model=PipelineDetail)
+async def update_port(pipeline: str, block: str, port: str, body: PortPatch, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(editor.update_port_settings, pipeline, block, port, body.settings)
+
+
+@router.delete("/blocks/{block}", response_model=PipelineDetail)
+async def delete_block(pipeline: str, block: str, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(editor.delete_block, pipeline, block)
+
+
+@router.post("/edges", response_model=PipelineDetail, status_code=201)
+async def add_edge(pipeline: str, body: EdgeCreate, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(
+        lambda: editor.add_edge(pipeline, body.src, body.dst, src_port=body.src_port, dst_port=body.dst_port)
+    )
+
+
+@router.delete("/edges/{edge}", response_model=PipelineDetail)
+async def remove_edge(pipeline: str, edge: str, editor: EditorDep) -> dict[str, Any]:
+    return await run_in_threadpool(editor.remove_edge, pipeline, edge)
+
+
+@router.get("/library", tags=["library"])
+async def library(editor: EditorDep) -> list[str]:
+    return editor.library_blocks()

@@ -1,0 +1,146 @@
+"""Runs: start, cancel, re-run, list, detail; block runs and children, paged; logs, events;
+running one notebook cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from sluicegate.errors import Conflict, NotFound
+from sluicegate.store.history import RunRow, queries
+from sluicegate.web.deps import EngineDep, SessionDep
+from sluicegate.web.models import (
+    BlockRunOut,
+    BlockRunPage,
+    CellResultOut,
+    CellRun,
+    EventPage,
+    KernelOut,
+    LogLine,
+    LogPage,
+    Rerun,
+    RunBlocks,
+    RunOut,
+    RunPage,
+    RunStart,
+    Started,
+)
+
+router = APIRouter(tags=["runs"])
+
+
+def _run_or_404(engine: Any, run_id: str) -> RunRow:
+    row = queries.get_run(engine, run_id)
+    if row is None:
+        raise NotFound(f"run '{run_id}' not found; list runs with GET /api/runs")
+    return row
+
+
+@router.post("/api/pipelines/{pipeline}/runs", response_model=Started, status_code=201)
+async def start_run(pipeline: str, body: RunStart, session: SessionDep) -> Started:
+    run_id = await run_in_threadpool(
+        lambda: session.start_run(pipeline, mode=body.mode, variables=body.variables)
+    )
+    return Started(run_id=run_id)
+
+
+@router.post("/api/pipelines/{pipeline}/blocks/{block}/run", response_model=CellResultOut)
+async def run_cell(pipeline: str, block: str, body: CellRun, session: SessionDep) -> dict[str, Any]:
+    return await session.run_cell(pipeline, block, run_upstream=body.run_upstream, variables=body.variables)
+
+
+@router.post("/api/runs/{run_id}/cancel", status_code=202)
+async def cancel_run(run_id: str, session: SessionDep) -> dict[str, str]:
+    session.cancel_run(run_id)
+    return {"run_id": run_id, "status": "cancelling"}
+
+
+@router.post("/api/runs/{run_id}/rerun", response_model=Started, status_code=201)
+async def rerun(run_id: str, body: Rerun, session: SessionDep, engine: EngineDep) -> Started:
+    row = await run_in_threadpool(_run_or_404, engine, run_id)
+    if row.kind != "run":
+        raise Conflict(f"{run_id} is a notebook cell run; run the cell again instead")
+    new_id = await run_in_threadpool(
+        lambda: session.start_run(
+            row.pipeline, mode=row.mode, variables=row.variables or {},
+            rerun_of=run_id if body.from_failed else None,
+        )
+    )
+    return Started(run_id=new_id)
+
+
+@router.get("/api/runs", response_model=RunPage)
+async def list_runs(
+    engine: EngineDep,
+    pipeline: str | None = None,
+    status: str | None = None,
+    kind: str = "run",
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+) -> RunPage:
+    rows, total = await run_in_threadpool(
+        lambda: queries.list_runs(engine, pipeline=pipeline, status=status, kind=kind, offset=offset, limit=limit)
+    )
+    return RunPage(items=[RunOut.model_validate(r.model_dump()) for r in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/api/runs/{run_id}", response_model=RunBlocks)
+async def run_detail(run_id: str, engine: EngineDep, session: SessionDep) -> RunBlocks:
+    def work() -> RunBlocks:
+        session.history.writer.flush()
+        row = _run_or_404(engine, run_id)
+        block_rows, _ = queries.block_runs(engine, run_id, limit=500)
+        parents = [BlockRunOut.model_validate(b.model_dump()) for b in block_rows if not b.is_child]
+        return RunBlocks(run=RunOut.model_validate(row.model_dump()), blocks=queries.block_summary(engine, run_id),
+                         block_runs=parents)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/api/runs/{run_id}/blocks/{block}/children", response_model=BlockRunPage)
+async def children(
+    run_id: str,
+    block: str,
+    engine: EngineDep,
+    phase: str | None = None,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> BlockRunPage:
+    rows, total = await run_in_threadpool(
+        lambda: queries.block_runs(engine, run_id, children_of=block, phase=phase, offset=offset, limit=limit)
+    )
+    return BlockRunPage(
+        items=[BlockRunOut.model_validate(r.model_dump()) for r in rows], total=total, offset=offset, limit=limit
+    )
+
+
+@router.get("/api/runs/{run_id}/logs", response_model=LogPage)
+async def logs(
+    run_id: str,
+    engine: EngineDep,
+    uuid: str | None = None,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(200, ge=1, le=2000),
+) -> LogPage:
+    rows, total = await run_in_threadpool(lambda: queries.logs(engine, run_id, uuid, offset, limit))
+    items = [
+        LogLine(seq=r.seq, t=r.t, uuid=r.uuid, block=r.block, level=r.level, message=(r.payload or {}).get("message", ""))
+        for r in rows
+    ]
+    return LogPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get("/api/runs/{run_id}/events", response_model=EventPage)
+async def events(
+    run_id: str, engine: EngineDep, kind: str | None = None, uuid: str | None = None, after_seq: int = 0,
+    limit: int = Query(500, ge=1, le=5000),
+) -> EventPage:
+    rows = await run_in_threadpool(lambda: queries.events(engine, run_id, kind=kind, uuid=uuid, after_seq=after_seq, limit=limit))
+    return EventPage(items=[r.payload or {} for r in rows])
+
+
+@router.get("/api/kernel", response_model=KernelOut, tags=["kernel"])
+async def kernel(session: SessionDep) -> dict[str, Any]:
+    return session.kernel_status

@@ -1,0 +1,60 @@
+"""The one live endpoint: a snapshot of every recent run on connect, then deltas and
+lifecycle events, file changes and cell results (SPEC §4.14). A slow client gets the
+latest state, not a backlog; a reconnecting client starts again from a snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from sluicegate.protocol.codec import decode_json, encode, encode_dict
+from sluicegate.protocol.telemetry import Hello
+from sluicegate.session.hub import Client
+from sluicegate.session.manager import Session
+
+router = APIRouter()
+
+
+def _hello(session: Session) -> str:
+    return encode(Hello(t=int(time.time() * 1000), kernel=session.kernel_status))
+
+
+async def _send_snapshots(websocket: WebSocket, session: Session) -> None:
+    await websocket.send_text(_hello(session))
+    for snapshot in session.snapshots():
+        await websocket.send_text(encode_dict(snapshot))
+
+
+async def _pump(websocket: WebSocket, session: Session, client: Client) -> None:
+    while True:
+        await client.wake.wait()
+        resync, frames = client.take()
+        if resync:
+            await _send_snapshots(websocket, session)
+        for frame in frames:
+            await websocket.send_text(frame)
+
+
+@router.websocket("/ws")
+async def live(websocket: WebSocket) -> None:
+    session: Session = websocket.app.state.session
+    await websocket.accept()
+    client = session.connect()
+    pump: asyncio.Task[None] | None = None
+    try:
+        await _send_snapshots(websocket, session)
+        pump = asyncio.create_task(_pump(websocket, session, client))
+        while True:
+            text = await websocket.receive_text()
+            request = decode_json(text)
+            if isinstance(request, dict) and request.get("type") == "resync":
+                client.resync = True
+                client.wake.set()
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        session.disconnect(client)
+        if pump is not None:
+            pump.cancel()

@@ -1,0 +1,160 @@
+"""Editing blocks: add (from a template or the library), code, settings, rename, delete."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from sluicegate.errors import Conflict, PlanError
+from sluicegate.graph.build import PIPELINE_FILE, pipeline_file
+from sluicegate.graph.loading import read_yaml
+from sluicegate.graph.spec import check_block_name
+from sluicegate.workspace import references
+from sluicegate.workspace.reading import block_files
+from sluicegate.workspace.staging import Data, EditorBase, no_block
+from sluicegate.workspace.templates import library_code, template
+
+
+class BlockEdits(EditorBase):
+    def add_block(
+        self,
+        pipeline: str,
+        name: str,
+        *,
+        kind: str = "transformer",
+        code: str | None = None,
+        settings: dict[str, Any] | None = None,
+        from_library: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a block; its code is `code`, a copy of a library block, or a template for `kind`.
+
+        When no code is given and the block's file already exists, that file is its code.
+        """
+        self._check_name(pipeline, name)
+        if code is not None and from_library is not None:
+            raise PlanError("give either `code` or `from_library`, not both", block=name)
+        if settings and "name" in settings:
+            raise PlanError("leave `name` out of settings: it is given as `name`", block=name)
+        block = {"name": name, **{k: v for k, v in (settings or {}).items() if v is not None}}
+        new_code = template(kind) if code is None else code
+        if from_library is not None:
+            new_code = library_code(self.library, from_library)
+        with self._lock:
+            folder, data = self._folder(pipeline), self._data(pipeline)
+            if any(b["name"] == name for b in data["blocks"]):
+                raise Conflict(f"pipeline {pipeline!r} already has a block {name!r}; rename one")
+            file = str(block.get("file", f"{name}.py"))
+            exists = (folder / file).exists()
+            if exists and (code is not None or from_library is not None):
+                raise Conflict(
+                    f"file {file!r} already exists in {pipeline}/; leave out the code to make it "
+                    "this block's code, or choose another block name"
+                )
+            data["blocks"].append(block)
+            self._save(pipeline, data, write={} if exists else {file: new_code})
+            return self.read_pipeline(pipeline)
+
+    def update_block_code(self, pipeline: str, block: str, code: str) -> dict[str, Any]:
+        """Save a block's code (even when it does not compile: work in progress is kept)."""
+        with self._lock:
+            folder = self._folder(pipeline)
+            try:
+                files = block_files(read_yaml(folder / PIPELINE_FILE, pipeline_file(pipeline)))
+            except PlanError:  # broken YAML: code can still be saved under the block's name
+                files = {block: f"{block}.py"} if (folder / f"{block}.py").is_file() else {}
+            if block not in files:
+                raise no_block(pipeline, block, files)
+            self._save(pipeline, None, write={files[block]: code})
+            return self.read_pipeline(pipeline)
+
+    def update_block_settings(
+        self, pipeline: str, block: str, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Merge `settings` into a block's; a `None` value removes a setting."""
+        if "name" in settings:
+            raise PlanError("rename a block with rename_block", block=block, field="name")
+        with self._lock:
+            data = self._data(pipeline)
+            _merge(self._block(data, pipeline, block), settings)
+            self._save(pipeline, data)
+            return self.read_pipeline(pipeline)
+
+    def update_port_settings(
+        self, pipeline: str, block: str, port: str, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Merge `settings` into the block's `ports: {port: ...}`; `None` removes a setting."""
+        with self._lock:
+            data = self._data(pipeline)
+            spec = self._block(data, pipeline, block)
+            ports = spec.setdefault("ports", {})
+            ports[port] = _merge(dict(ports.get(port) or {}), settings)
+            if not ports[port]:
+                del ports[port]
+            if not ports:
+                del spec["ports"]
+            self._save(pipeline, data)
+            return self.read_pipeline(pipeline)
+
+    def rename_block(self, pipeline: str, old: str, new: str) -> dict[str, Any]:
+        """Rename a block, its code file (`<old>.py` -> `<new>.py`) and every reference to it.
+
+        A block whose `file:` names another file keeps that file.
+        """
+        self._check_name(pipeline, new)
+        with self._lock:
+            folder, data = self._folder(pipeline), self._data(pipeline)
+            spec = self._block(data, pipeline, old)
+            if new == old:
+                return self.read_pipeline(pipeline)
+            if any(b["name"] == new for b in data["blocks"]):
+                raise Conflict(f"pipeline {pipeline!r} already has a block {new!r}; choose another")
+            renamed = spec.get("file", f"{old}.py") == f"{old}.py"
+            write: dict[str, str | bytes] = {}
+            unlink: list[str] = []
+            if renamed:
+                spec.pop("file", None)
+                if (folder / f"{new}.py").exists():
+                    raise Conflict(
+                        f"file '{new}.py' already exists in {pipeline}/; move it away or choose "
+                        "another block name"
+                    )
+                if (folder / f"{old}.py").is_file():
+                    write[f"{new}.py"] = (folder / f"{old}.py").read_bytes()
+                    unlink = [f"{old}.py"] if f"{old}.py" not in _files(data, old) else []
+            references.rename_block(data, old, new, file_renamed=renamed)
+            self._save(pipeline, data, write=write, unlink=unlink)
+            return self.read_pipeline(pipeline)
+
+    def delete_block(self, pipeline: str, name: str) -> dict[str, Any]:
+        """Remove a block and its edges; its file goes to the trash unless another block uses it."""
+        with self._lock:
+            data = self._data(pipeline)
+            file = self._block(data, pipeline, name).get("file", f"{name}.py")
+            references.drop_block(data, name)
+            path = PurePosixPath(file)
+            own = not path.is_absolute() and ".." not in path.parts
+            trash = [file] if own and file not in _files(data, name) else []
+            self._save(pipeline, data, trash=trash)
+            return self.read_pipeline(pipeline)
+
+    def _check_name(self, pipeline: str, name: str) -> None:
+        try:
+            check_block_name(name)
+        except ValueError as exc:
+            raise PlanError(
+                str(exc), where=pipeline_file(pipeline), block=name, field="name"
+            ) from None
+
+
+def _files(data: Data, other_than: str) -> set[str]:
+    """The code files of every block but `other_than`."""
+    return {b.get("file", f"{b['name']}.py") for b in data["blocks"] if b["name"] != other_than}
+
+
+def _merge(target: Data, patch: dict[str, Any]) -> Data:
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return target

@@ -1,0 +1,98 @@
+"""Editing whole pipelines: create, rename, delete (to the trash), top-level settings."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import Conflict, PlanError
+from sluicegate.graph.build import PIPELINE_FILE, pipeline_file, read_pipeline_spec
+from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.spec import PipelineSpec
+from sluicegate.workspace.files import (
+    atomic_write_text,
+    list_pipelines,
+    move_to_trash,
+    pipeline_dir,
+    write_pipeline_yaml,
+)
+from sluicegate.workspace.staging import EditorBase, check_change
+
+PIPELINE_KEYS = ("description", "mode", "variables", "settings", "buffers", "config")
+
+
+class PipelineEdits(EditorBase):
+    def list_pipelines(self) -> list[str]:
+        return list_pipelines(self.root)
+
+    def create_pipeline(self, name: str, description: str = "") -> dict[str, Any]:
+        """Write `pipelines/<name>/pipeline.yaml` with no blocks."""
+        with self._lock:
+            folder = pipeline_dir(self.root, name)
+            if folder.exists():
+                raise Conflict(
+                    f"pipeline {name!r} already exists ({folder}); open it or choose another name"
+                )
+            write_pipeline_yaml(self.root, name, PipelineSpec(description=description or None))
+            return self.read_pipeline(name)
+
+    def rename_pipeline(self, old: str, new: str) -> dict[str, Any]:
+        """Rename the pipeline's folder (and its `name:`, when it has one)."""
+        with self._lock:
+            folder = self._folder(old)
+            target = pipeline_dir(self.root, new)
+            if target.exists():
+                raise Conflict(
+                    f"cannot rename pipeline {old!r} to {new!r}: {target} already exists; "
+                    "choose another name"
+                )
+            try:
+                spec: PipelineSpec | None = read_pipeline_spec(self.root, old)
+            except PlanError:
+                spec = None  # a broken pipeline can be renamed too
+            os.rename(folder, target)
+            if spec is not None and spec.name is not None:
+                write_pipeline_yaml(self.root, new, spec.model_copy(update={"name": new}))
+            return self.read_pipeline(new)
+
+    def delete_pipeline(self, name: str) -> Path:
+        """Move the pipeline's folder to `.sluicegate/trash/<name>-<timestamp>/`; returns it."""
+        with self._lock:
+            return move_to_trash(self.root, self._folder(name), name)
+
+    def update_pipeline_settings(self, pipeline: str, patch: dict[str, Any]) -> dict[str, Any]:
+        """Replace top-level settings (see PIPELINE_KEYS); a `None` value resets one."""
+        for key in patch:
+            if key not in PIPELINE_KEYS:
+                raise PlanError(
+                    f"{key!r} is not a top-level setting that can be changed here"
+                    f"{did_you_mean(key, PIPELINE_KEYS)} (settings: {listing(PIPELINE_KEYS)}); "
+                    "blocks, edges and the name have their own calls",
+                    where=pipeline_file(pipeline),
+                    field=key,
+                )
+        with self._lock:
+            self._folder(pipeline)
+            data = self._data(pipeline)
+            for key, value in patch.items():
+                if value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+            self._save(pipeline, data)
+            return self.read_pipeline(pipeline)
+
+    def replace_pipeline_yaml(self, pipeline: str, text: str) -> dict[str, Any]:
+        """Save pipeline.yaml as typed (comments kept), once it parses and plans."""
+        where = pipeline_file(pipeline)
+        with self._lock:
+            folder = self._folder(pipeline)
+            with tempfile.TemporaryDirectory(prefix="sluicegate-yaml-") as tmp:
+                (Path(tmp) / PIPELINE_FILE).write_text(text, encoding="utf-8")
+                spec = parse_model(PipelineSpec, read_yaml(Path(tmp) / PIPELINE_FILE, where), where)
+            check_change(self.root, pipeline, spec)
+            atomic_write_text(folder / PIPELINE_FILE, text)
+            return self.read_pipeline(pipeline)

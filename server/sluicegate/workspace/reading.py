@@ -1,0 +1,127 @@
+"""Reading a pipeline for the editor: spec, code, warnings and errors, never refusing.
+
+A pipeline with a problem is still read, so the user can see and fix it:
+
+    {"name": "p", "yaml": "<pipeline.yaml as saved>",
+     "spec": {...} | None,            # as saved (defaults left out); None if it does not parse
+     "blocks": {"A": {"file": "A.py", "code": "...", "error": None | ERROR}},
+     "edges": [{"id": "A.out->B.A", "src": "A", "src_port": "out", "dst": "B",
+                "dst_port": "A", "from": "A", "to": "B"}],
+     "warnings": [{"code", "message", "block", "port"}],
+     "error": None | ERROR}           # the first plan error
+
+where ERROR is `{"message", "where", "block", "field", "line"}` (`line` may be None). A block
+whose code does not compile has that as its error; the plan error is about the YAML and graph.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.build import PIPELINE_FILE, PIPELINES, check_pipeline, pipeline_file
+from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.spec import PipelineSpec, dump_spec
+from sluicegate.workspace.files import pipeline_dir
+from sluicegate.workspace.references import edge_ends, edge_id
+
+_AT_LINE = re.compile(r"at line (\d+)")
+_ITEM = re.compile(r"(edges|config)\[(\d+)\]")
+
+
+def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
+    """The pipeline as the editor shows it (see the module docstring); NotFound if none."""
+    folder = pipeline_dir(workspace, name)
+    where = pipeline_file(name)
+    if not (folder / PIPELINE_FILE).is_file():
+        raise NotFound(
+            f"pipeline {name!r} not found: {folder} has no {PIPELINE_FILE}; "
+            "create it or pick an existing pipeline"
+        )
+    text = (folder / PIPELINE_FILE).read_text(encoding="utf-8", errors="replace")
+    spec: dict[str, Any] | None = None
+    raw: Any = {}
+    try:
+        raw = read_yaml(folder / PIPELINE_FILE, where)
+        spec = dump_spec(parse_model(PipelineSpec, raw, where))
+        errors, warnings = check_pipeline(workspace, name)
+    except PlanError as exc:
+        errors, warnings = [exc], []
+    return {
+        "name": name,
+        "yaml": text,
+        "spec": spec,
+        "blocks": {b: _block(folder, name, b, f) for b, f in block_files(spec or raw).items()},
+        "edges": [_edge(e) for e in (spec or {}).get("edges", [])],
+        "warnings": [dataclasses.asdict(w) for w in warnings],
+        "error": error_dict(errors[0], text) if errors else None,
+    }
+
+
+def block_files(data: Any) -> dict[str, str]:
+    """Block name -> code file, from a spec mapping or from raw YAML that did not validate."""
+    blocks = data.get("blocks") if isinstance(data, dict) else None
+    found: dict[str, str] = {}
+    for block in blocks if isinstance(blocks, list) else []:
+        name = block.get("name") if isinstance(block, dict) else None
+        if isinstance(name, str) and name not in found:
+            file = block.get("file")
+            found[name] = file if isinstance(file, str) else f"{name}.py"
+    return found
+
+
+def code_error(code: str, where: str, block: str) -> dict[str, Any] | None:
+    """The error of block code that does not compile, or None."""
+    try:
+        compile(code, where, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        line = exc.lineno
+        at = f" at line {line}" if line else ""
+        message = f"syntax error{at}: {exc.msg}; fix the code (it is saved, but cannot run)"
+        return _error(message, where, block, "code", line)
+    except ValueError as exc:  # e.g. a null byte
+        message = f"the code cannot be compiled: {exc}; fix the code (it is saved, but cannot run)"
+        return _error(message, where, block, "code", None)
+    return None
+
+
+def error_dict(error: PlanError, yaml_text: str = "") -> dict[str, Any]:
+    """A PlanError as sent to the browser, with the line of pipeline.yaml when it is known."""
+    found = _AT_LINE.search(error.message)
+    line = int(found.group(1)) if found else _line_of(yaml_text, error.block, error.field)
+    return _error(error.message, error.where, error.block, error.field, line)
+
+
+def _error(message: str, where: str, block: str, field: str, line: int | None) -> dict[str, Any]:
+    return {"message": message, "where": where, "block": block, "field": field, "line": line}
+
+
+def _line_of(text: str, block: str, field: str) -> int | None:
+    """Best effort: the line of block `block`, or of the n-th edge or rule of `field`."""
+    item = _ITEM.match(field)
+    if item:
+        key, nth = ("from:" if item.group(1) == "edges" else "apply_to:"), int(item.group(2))
+    elif block:
+        key, nth = rf"name:\s*['\"]?{re.escape(block)}['\"]?\s*(?:[,}}#]|$)", 0
+    else:
+        return None
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if re.search(rf"\b{key}", line)]
+    return lines[nth] if nth < len(lines) else None
+
+
+def _block(folder: Path, pipeline: str, name: str, file: str) -> dict[str, Any]:
+    path = folder / file
+    where = f"{PIPELINES}/{pipeline}/{file}"
+    if not path.is_file():
+        return {"file": file, "code": None, "error": None}  # the plan error says so
+    code = path.read_text(encoding="utf-8", errors="replace")
+    return {"file": file, "code": code, "error": code_error(code, where, name)}
+
+
+def _edge(edge: dict[str, Any]) -> dict[str, Any]:
+    src, src_port, dst, dst_port = edge_ends(edge)
+    ends = {"src": src, "src_port": src_port, "dst": dst, "dst_port": dst_port}
+    return {"id": edge_id(edge), **ends, "from": edge["from"], "to": edge["to"]}

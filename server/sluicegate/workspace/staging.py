@@ -1,0 +1,148 @@
+"""Check a change to a pipeline before anything is written, then write it.
+
+A change is a new spec plus the code files to write and the files to drop. It is checked by
+`load_pipeline` itself, on a temporary copy of the workspace that holds the new
+pipeline.yaml and an empty stand-in for each code file; only a change that plans is written.
+A pipeline that is already broken can still be edited as long as the change does not make
+it fail differently (its first error stays the same), so that it can be fixed step by step.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.build import (
+    PIPELINE_FILE,
+    WORKSPACE_FILE,
+    check_pipeline,
+    pipeline_file,
+    read_pipeline_spec,
+)
+from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.graph.loading import parse_model
+from sluicegate.graph.spec import PipelineSpec, dump_spec
+from sluicegate.workspace.files import (
+    atomic_write_text,
+    move_to_trash,
+    pipeline_dir,
+    write_pipeline_yaml,
+)
+from sluicegate.workspace.reading import read_pipeline
+from sluicegate.workspace.templates import DEFAULT_LIBRARY
+
+Data = dict[str, Any]
+
+
+def check_change(
+    workspace: Path, name: str, spec: PipelineSpec, new_files: Iterable[str] = ()
+) -> None:
+    """Raise the PlanError `load_pipeline` would raise once `spec` and `new_files` are saved."""
+    folder = pipeline_dir(workspace, name)
+    creating = set(new_files)
+    with tempfile.TemporaryDirectory(prefix="sluicegate-check-") as tmp:
+        files = [PurePosixPath(b.file_name) for b in spec.blocks]
+        up = max((f.parts.count("..") for f in files), default=0)
+        copy = Path(tmp).joinpath(*["up"] * up, "ws")  # room for `file: ../shared.py`
+        copy.mkdir(parents=True)
+        if (workspace / WORKSPACE_FILE).is_file():
+            shutil.copy2(workspace / WORKSPACE_FILE, copy / WORKSPACE_FILE)
+        write_pipeline_yaml(copy, name, spec)
+        for file in files:
+            if not file.is_absolute() and (str(file) in creating or (folder / file).is_file()):
+                stand_in = pipeline_dir(copy, name) / file
+                stand_in.parent.mkdir(parents=True, exist_ok=True)
+                stand_in.touch()
+        errors, _ = check_pipeline(copy, name)
+    if not errors:
+        return
+    if (folder / PIPELINE_FILE).is_file():
+        before, _ = check_pipeline(workspace, name)
+        if before and before[0].message == errors[0].message:
+            return  # already broken this way: let the user keep working on it
+    raise errors[0]
+
+
+def no_block(pipeline: str, name: str, names: Iterable[str]) -> NotFound:
+    known = list(names)
+    return NotFound(
+        f"block {name!r} not found in pipeline {pipeline!r}{did_you_mean(name, known)} "
+        f"(blocks: {listing(known)})"
+    )
+
+
+class EditorBase:
+    """What every editing operation shares: the workspace, the library, one lock."""
+
+    def __init__(self, root: Path, library: Path | None = None) -> None:
+        self.root = root
+        self.library = DEFAULT_LIBRARY if library is None else library
+        self._lock = threading.RLock()
+
+    def _folder(self, pipeline: str) -> Path:
+        """The pipeline's folder; NotFound when it has no pipeline.yaml."""
+        folder = pipeline_dir(self.root, pipeline)
+        if not (folder / PIPELINE_FILE).is_file():
+            raise NotFound(
+                f"pipeline {pipeline!r} not found: {folder} has no {PIPELINE_FILE}; "
+                "create it or pick an existing pipeline"
+            )
+        return folder
+
+    def _data(self, pipeline: str) -> Data:
+        """The saved spec as a plain mapping; a pipeline.yaml that does not parse raises."""
+        data = dump_spec(read_pipeline_spec(self.root, pipeline))
+        for key in ("blocks", "edges", "config"):
+            data.setdefault(key, [])
+        return data
+
+    def _block(self, data: Data, pipeline: str, name: str) -> Data:
+        for block in data["blocks"]:
+            if block["name"] == name:
+                return block
+        raise no_block(pipeline, name, [b["name"] for b in data["blocks"]])
+
+    def read_pipeline(self, name: str) -> dict[str, Any]:
+        """Spec, code, warnings and errors of a pipeline (see `workspace.reading`)."""
+        return read_pipeline(self.root, name)
+
+    def _inside(self, path: Path, what: str) -> Path:
+        """`path`, refused when it points outside the workspace (a code file is written there)."""
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise PlanError(
+                f"{what} points outside the workspace ({path}); edit that file where it is, "
+                "or set `file:` to a file in the pipeline folder"
+            )
+        return path
+
+    def _save(
+        self,
+        pipeline: str,
+        data: Data | None,
+        *,
+        write: Mapping[str, str | bytes] | None = None,
+        trash: Iterable[str] = (),
+        unlink: Iterable[str] = (),
+    ) -> None:
+        """Check, then write code files, then pipeline.yaml, then drop files that are gone."""
+        folder = pipeline_dir(self.root, pipeline)
+        spec = None if data is None else parse_model(PipelineSpec, data, pipeline_file(pipeline))
+        targets = {
+            self._inside(folder / f, f"file {f!r}"): code for f, code in (write or {}).items()
+        }
+        if spec is not None:
+            check_change(self.root, pipeline, spec, write or {})
+        for path, code in targets.items():
+            atomic_write_text(path, code)
+        if spec is not None:
+            write_pipeline_yaml(self.root, pipeline, spec)
+        for file in trash:
+            if (folder / file).is_file():
+                move_to_trash(self.root, folder / file, f"{pipeline}.{Path(file).stem}")
+        for file in unlink:
+            (folder / file).unlink(missing_ok=True)

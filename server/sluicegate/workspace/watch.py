@@ -1,0 +1,177 @@
+"""Watching `<workspace>/pipelines/` so that an edit made in any editor reaches the browser.
+
+    await watch_workspace(root, on_change, stop_event=stop)
+
+Each batch of file events (grouped over at most 100 ms) becomes one `WorkspaceChange` per
+pipeline concerned. Hidden files (our own `.name.xxx.tmp` atomic writes, `.#name`, vim's
+`.name.swp`), backups (`name~`), `__pycache__` and everything under `.sluicegate/` are
+ignored. Edits made through `WorkspaceEditor` are files too, so they are reported the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, Literal
+
+from watchfiles import Change, awatch
+
+from sluicegate.errors import NotFound
+from sluicegate.graph.build import PIPELINE_FILE, PIPELINES
+from sluicegate.graph.spec import PIPELINE_NAME
+from sluicegate.workspace.files import list_pipelines
+from sluicegate.workspace.reading import read_pipeline
+
+logger = logging.getLogger(__name__)
+
+ChangeKind = Literal["pipeline", "block", "deleted", "created"]
+_IGNORED_ENDINGS = ("~", ".tmp", ".swp", ".swo", ".swx", ".pyc", ".bak", ".orig")
+
+
+@dataclass(frozen=True)
+class WorkspaceChange:
+    """What changed in one pipeline.
+
+    `spec` is the pipeline as `read_pipeline` returns it (None when pipeline.yaml does not
+    parse, or the pipeline is gone); `error` is `{message, where, block, field, line}` for a
+    plan error or a block that does not compile; `last_valid` is the last state without
+    errors, sent along while the current one has one.
+    """
+
+    pipeline: str
+    kind: ChangeKind
+    block: str | None = None
+    code: str | None = None
+    spec: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    last_valid: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class WorkspaceTracker:
+    """Turns changed paths into `WorkspaceChange`s; remembers each pipeline's last valid state."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.base = (root / PIPELINES).resolve()
+        self.known = set(list_pipelines(root))
+        self.last_valid: dict[str, dict[str, Any]] = {}
+        for name in self.known:
+            self._remember(read_pipeline(root, name))
+
+    def wanted(self, _change: Change, path: str) -> bool:
+        """Whether a file event may matter: pipeline folders, pipeline.yaml and .py files."""
+        parts = self._parts(path)
+        if not parts or any(p.startswith(".") or p == "__pycache__" for p in parts):
+            return False
+        name = parts[-1]
+        if name.endswith(_IGNORED_ENDINGS) or name == "4913" or name.startswith("#"):
+            return False  # editor swap and backup files (vim writes 4913 to test the folder)
+        return len(parts) == 1 or name == PIPELINE_FILE or name.endswith(".py")
+
+    def changes(self, paths: Iterable[str]) -> list[WorkspaceChange]:
+        touched: dict[str, set[str]] = {}
+        for path in paths:
+            parts = self._parts(path)
+            if parts:
+                touched.setdefault(parts[0], set()).add("/".join(parts[1:]))
+        found = (self.change(name, files) for name, files in sorted(touched.items()))
+        return [c for c in found if c is not None]
+
+    def change(self, pipeline: str, files: set[str]) -> WorkspaceChange | None:
+        """The change of one pipeline whose `files` (relative to its folder) were touched."""
+        if not PIPELINE_NAME.fullmatch(pipeline):
+            return None
+        try:
+            state = read_pipeline(self.root, pipeline)
+        except NotFound:
+            if pipeline not in self.known:
+                return None
+            self.known.discard(pipeline)
+            self.last_valid.pop(pipeline, None)
+            return WorkspaceChange(pipeline, "deleted")
+        by_file = {info["file"]: name for name, info in reversed(state["blocks"].items())}
+        blocks = sorted({by_file[f] for f in files if f in by_file})
+        kind: ChangeKind = "pipeline"
+        if pipeline not in self.known:
+            kind = "created"
+        elif PIPELINE_FILE not in files and len(blocks) == 1:
+            kind = "block"
+        elif PIPELINE_FILE not in files and not blocks:
+            return None  # only files no block uses
+        self.known.add(pipeline)
+        block = blocks[0] if kind == "block" else None
+        error = state["error"] or _block_error(state, block)
+        last = self.last_valid.get(pipeline) if error else None
+        self._remember(state)
+        return WorkspaceChange(
+            pipeline,
+            kind,
+            block=block,
+            code=state["blocks"][block]["code"] if block else None,
+            spec=state if state["spec"] is not None else None,
+            error=error,
+            last_valid=last,
+        )
+
+    def _remember(self, state: dict[str, Any]) -> None:
+        if state["error"] is None and _block_error(state, None) is None:
+            self.last_valid[state["name"]] = state
+
+    def _parts(self, path: str) -> tuple[str, ...]:
+        try:
+            return PurePath(path).relative_to(self.base).parts
+        except ValueError:
+            return ()
+
+
+def _block_error(state: dict[str, Any], block: str | None) -> dict[str, Any] | None:
+    """The error of `block`'s code, else the first block's whose code does not compile."""
+    blocks = state["blocks"]
+    if block is not None and blocks[block]["error"]:
+        return blocks[block]["error"]
+    return next((b["error"] for b in blocks.values() if b["error"]), None)
+
+
+async def watch_workspace(
+    root: Path,
+    on_change: Callable[[WorkspaceChange], Awaitable[None] | None],
+    *,
+    stop_event: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+    debounce_ms: int = 100,
+) -> None:
+    """Call `on_change` for every change under `root/pipelines` until `stop_event` is set.
+
+    `ready` is set once the watch is in place (within about a quarter of a second).
+    A failing `on_change` is logged and the watch goes on.
+    """
+    (root / PIPELINES).mkdir(parents=True, exist_ok=True)
+    tracker = await asyncio.to_thread(WorkspaceTracker, root)
+    async for batch in awatch(
+        tracker.base,
+        watch_filter=tracker.wanted,
+        debounce=debounce_ms,
+        step=30,
+        stop_event=stop_event,
+        rust_timeout=250,
+        yield_on_timeout=True,
+    ):
+        if ready is not None:
+            ready.set()
+        if not batch:
+            continue
+        for change in await asyncio.to_thread(tracker.changes, [p for _, p in batch]):
+            try:
+                result = on_change(change)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("on_change failed for a change of pipeline %r", change.pipeline)
