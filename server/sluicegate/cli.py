@@ -3,6 +3,7 @@
     sluicegate run WORKSPACE PIPELINE [--mode stream|batch] [--var KEY=VALUE ...]
                    [--report FILE] [--no-store] [--quiet]
     sluicegate init DIR [--from WORKSPACE]
+    sluicegate serve [WORKSPACE] [--host 127.0.0.1] [--port 8765] [--database-url URL]
 
 Exit codes: 0 the run succeeded, 1 it failed, 2 usage or plan error, 130 interrupted.
 `init` copies the example workspace, the repository's `examples/` folder found next to the
@@ -120,6 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"copy the pipelines of this workspace instead (default: {examples_dir()})",
     )
     init.set_defaults(func=_init)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a workspace in the browser editor",
+        description="Serve WORKSPACE (default: the example workspace) on HOST:PORT. Runs and "
+        "notebook cells execute in a kernel child process; run history is kept in "
+        "WORKSPACE/.sluicegate/history.db unless --database-url says otherwise.",
+    )
+    serve.add_argument("workspace", metavar="WORKSPACE", type=Path, nargs="?", help="the workspace folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    serve.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="any SQLAlchemy URL for run history (default: SQLite in the workspace)",
+    )
+    serve.add_argument("--no-watch", dest="watch", action="store_false", help="do not watch files")
+    serve.set_defaults(func=_serve)
     return parser
 
 
@@ -154,6 +173,21 @@ def _init(args: argparse.Namespace) -> int:
     if names:
         first = "seed_stream" if "seed_stream" in names else names[0]
         print(f"run one with: sluicegate run {args.dir} {first}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sluicegate.web.app import create_app
+
+    workspace = (args.workspace or examples_dir()).resolve()
+    if not (workspace / "pipelines").is_dir():
+        raise NotFound(f"{workspace} is not a workspace: it has no pipelines/ folder; create one with `sluicegate init`")
+    app = create_app(workspace, db_url=args.database_url, watch=args.watch)
+    print(f"Sluicegate {sluicegate.__version__} serving {workspace}")
+    print(f"open http://{args.host}:{args.port}/ in your browser (API docs at /docs); Ctrl-C stops")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

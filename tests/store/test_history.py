@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from sluicegate.errors import SluicegateError
 from sluicegate.protocol import events
 from sluicegate.protocol.codec import encode
 from sluicegate.store import OutputStore
@@ -150,8 +152,9 @@ def test_a_run_with_10000_children_lands_in_the_tables(
     assert all(row.is_child and row.started_t and row.finished_t for row in first)
     failed, n_failed = queries.block_runs(engine, "r1", phase="failed")
     assert n_failed == 1 and failed[0].uuid == "D:7"
-    assert failed[0].error == {**failed[0].error, "type": "ValueError", "line": 12}
-    assert "bad row" in failed[0].error["traceback"]
+    error = failed[0].error or {}
+    assert (error["type"], error["message"], error["line"]) == ("ValueError", "bad row", 12)
+    assert error["traceback"] == TRACEBACK
 
     seven = queries.events(engine, "r1", kind="phase", uuid="D:7")
     assert [(e.payload["from"], e.payload["to"]) for e in seven] == [
@@ -251,3 +254,24 @@ def test_make_engine_takes_any_sqlalchemy_url(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     explicit.dispose()
     memory.dispose()
+
+
+def test_a_bad_database_url_says_how_to_fix_it(tmp_path: Path) -> None:
+    with pytest.raises(SluicegateError, match="Give a SQLAlchemy URL such as"):
+        make_engine("history.db", tmp_path)
+    with pytest.raises(SluicegateError, match="install its driver"):
+        make_engine("postgresql+nodriver://me@db.example/sluicegate", tmp_path)
+
+
+def test_a_failed_flush_is_retried(tmp_path: Path) -> None:
+    engine = make_engine(None, tmp_path)
+    writer = HistoryWriter(engine, interval_s=60)
+    writer.start_run("r1", "etl", "run", "stream", {}, None)
+    writer.on_event(Kernel("r1").phases("S", "S", [], "running")[0])
+    with pytest.raises(OperationalError):  # no tables yet
+        writer.flush()
+    create_tables(engine)
+    writer.flush()
+    assert queries.block_summary(engine, "r1") == {"S": {"running": 1}}
+    writer.close()
+    engine.dispose()

@@ -174,7 +174,7 @@ def test_update_port_settings(editor: WorkspaceEditor, workspace: Path) -> None:
     before = fingerprint(workspace)
     with pytest.raises(PlanError, match="unknown input port 'claen'; did you mean 'clean'"):
         editor.update_port_settings("etl", "report", "claen", {"rows_per_buffer": 4})
-    with pytest.raises(PlanError, match="field 'ports.clean.sizer'"):
+    with pytest.raises(PlanError, match=r"field 'ports\.clean\.sizer'"):
         editor.update_port_settings("etl", "report", "clean", {"sizer": "exact"})
     assert fingerprint(workspace) == before
 

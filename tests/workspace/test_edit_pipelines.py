@@ -168,3 +168,19 @@ def test_replace_pipeline_yaml_keeps_the_text(editor: WorkspaceEditor, workspace
     with pytest.raises(PlanError, match="invalid YAML at line 2"):
         editor.replace_pipeline_yaml("etl", "mode: [\n")
     assert fingerprint(workspace) == before
+
+
+def test_a_broken_pipeline_can_be_edited_and_fixed(
+    editor: WorkspaceEditor, workspace: Path
+) -> None:
+    yaml_file = workspace / ETL / "pipeline.yaml"
+    yaml_file.write_text(
+        yaml_file.read_text().replace("config:", "  - {from: audit, to: report.raw}\nconfig:")
+    )
+    state = editor.update_pipeline_settings("etl", {"variables": {"limit": 5}})  # same error
+    assert "unknown block 'audit'" in state["error"]["message"]
+    before = fingerprint(workspace)
+    with pytest.raises(PlanError, match="edges form a cycle"):  # a new error is refused
+        editor.add_edge("etl", "report", "load")
+    assert fingerprint(workspace) == before
+    assert editor.add_block("etl", "audit", kind="data_loader")["error"] is None

@@ -30,6 +30,7 @@ class LoadedBlock:
     accepts_kwargs: bool
     wants_stream: bool  # a parameter is annotated Iterator[...] / Iterable[...]
     item_rows: Callable[[Any], int] | None  # optional `item_rows(item)` in the module
+    positional: tuple[str, ...] = ()  # parameter names that take upstream outputs
 
 
 def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks") -> LoadedBlock:
@@ -83,7 +84,7 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
             block=name,
         )
     kind, fn = registry.blocks[0]
-    params = inspect.signature(fn).parameters.values()
+    params = list(inspect.signature(fn).parameters.values())
     item_rows = module.__dict__.get("item_rows")
     return LoadedBlock(
         name=name,
@@ -95,6 +96,7 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
         accepts_kwargs=any(p.kind is p.VAR_KEYWORD for p in params),
         wants_stream=any(_is_stream_annotation(p.annotation) for p in params),
         item_rows=item_rows if callable(item_rows) else None,
+        positional=tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD),
     )
 
 

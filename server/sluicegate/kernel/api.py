@@ -18,6 +18,7 @@ from typing import Any
 from sluicegate.blocks.loader import LoadedBlock, load_block
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel.hooks import HookList, RunHooks
+from sluicegate.kernel.memory import tune_allocator
 from sluicegate.kernel.plan import plan_topology
 from sluicegate.kernel.report import build_report
 from sluicegate.kernel.run import Replay, Run
@@ -56,6 +57,7 @@ class LocalKernel:
     """Runs one pipeline at a time in this process. `cancel()` may be called from any thread."""
 
     def __init__(self) -> None:
+        tune_allocator()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._run: Run | None = None
         self._cancel_requested = threading.Event()

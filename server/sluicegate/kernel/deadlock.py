@@ -39,9 +39,13 @@ class DeadlockDetector:
             hops = graph.setdefault(inst, [])
             edge = inst.blocked_edge
             if inst.phase == "running" and inst.activity == "starved" and edge is not None:
+                if edge.fill_items or edge.eos or edge.error is not None:
+                    return {}  # woken but not resumed yet: a transient state, not a wait
                 if edge.producer is not None and not edge.producer.terminal:
                     hops.append(Hop(inst, "input", edge.producer, edge))
             elif inst.phase == "running" and inst.activity == "backpressured":
+                if edge is not None and not edge.full():
+                    return {}  # room was made but the producer has not resumed yet
                 if edge is not None and edge.consumer is not None and not edge.consumer.terminal:
                     hops.append(Hop(inst, "output", edge.consumer, edge))
                 elif edge is None:

@@ -35,6 +35,7 @@ class Services(Protocol):
     loop: asyncio.AbstractEventLoop
     pool: Executor
     busy: int
+    progress: int
 
     def kwargs_for(self, inst: Instance) -> dict[str, Any]: ...
 
@@ -144,6 +145,7 @@ class Driver:
                 return None  # tolerate_upstream_error: the failed input simply ends
             if got is not None:
                 items, nbytes, rows = got
+                self.services.progress += 1
                 inst.io.items_in += len(items)
                 inst.io.rows_in += rows
                 inst.io.bytes_in += nbytes
@@ -194,6 +196,7 @@ class Driver:
         inst = self.inst
         assert inst.outlet is not None
         inst.outlet.put(items, nbytes, rows, exact=self.sizer.exact)
+        self.services.progress += 1
         inst.io.items_out += len(items)
         inst.io.rows_out += rows
         inst.io.bytes_out += nbytes

@@ -91,6 +91,7 @@ class Run:
         self.reduced: set[str] = set()
         self.logged_ports: set[str] = set()
         self.busy = 0
+        self.progress = 0  # bumped whenever items move or a phase changes (quiescence check)
         self.tasks: set[asyncio.Task[None]] = set()
         self.error: str | None = None
         self.status = "running"
@@ -391,6 +392,7 @@ class Run:
         frm = inst.phase
         if inst.terminal or (frm == to and inst.reason == reason):
             return
+        self.progress += 1
         now = time.perf_counter()
         inst.phase, inst.reason, inst.waiting_on, inst.phase_since = to, reason, waiting_on, now
         if error is not None:
@@ -430,7 +432,10 @@ class Run:
 
     # ---- services for drivers -----------------------------------------------------------
     def kwargs_for(self, inst: Instance) -> dict[str, Any]:
-        kwargs = dict(self.variables)
+        """Runtime variables, `logger` and `context`. A variable named like one of the
+        function's input parameters is left out (it stays in `context.variables`)."""
+        taken = inst.loaded.positional
+        kwargs = {k: v for k, v in self.variables.items() if k not in taken}
         kwargs["logger"] = BlockLogger(inst, self._log)
         kwargs["context"] = BlockContext(inst, self.run_id, self.variables)
         kwargs["run_id"] = self.run_id

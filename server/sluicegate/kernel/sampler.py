@@ -31,6 +31,7 @@ class Sampler:
             edge_id: deque() for edge_id in run.topology.edges
         }
         self.quiet = 0
+        self.last_progress = -1
         self.hints = Hints(run, view)
 
     async def loop(self) -> None:
@@ -91,7 +92,9 @@ class Sampler:
     def _check_quiescence(self) -> None:
         """SPEC §4.13.2: no block busy, no task in flight, some block not terminal."""
         run = self.run
-        if run.busy or run.done.is_set() or run.stopper.stopping or not any(run.live.values()):
+        moved = run.progress != self.last_progress
+        self.last_progress = run.progress
+        if moved or run.busy or run.done.is_set() or run.stopper.stopping or not any(run.live.values()):
             self.quiet = 0
             return
         self.quiet += 1

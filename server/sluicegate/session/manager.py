@@ -40,6 +40,7 @@ class Session:
         self._status: dict[str, Any] = {"status": "starting", "reason": None, "pid": None}
         self._seq = 0
         self._cancel_timer: asyncio.TimerHandle | None = None
+        self.stopping = False
 
     # ---- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -48,6 +49,7 @@ class Session:
         self._status["pid"] = self.kernel.pid
 
     async def stop(self) -> None:
+        self.stopping = True
         try:
             if self.kernel.alive():
                 self.kernel.send(Shutdown())
@@ -146,6 +148,8 @@ class Session:
             self.loop.call_soon_threadsafe(self._on_exit, reason)
 
     def _on_exit(self, reason: str) -> None:
+        if self.stopping:
+            return
         log.warning("kernel process died: %s", reason)
         self._fail_active(f"{reason}; the run was stopped and a new kernel started", "failed")
         self._publish_status("died", reason)

@@ -30,11 +30,15 @@ class BlockEdits(EditorBase):
 
         When no code is given and the block's file already exists, that file is its code.
         """
-        self._check_name(pipeline, name)
+        where = self._check_name(pipeline, name)
         if code is not None and from_library is not None:
-            raise PlanError("give either `code` or `from_library`, not both", block=name)
+            raise PlanError(
+                "give either `code` or `from_library`, not both", where=where, block=name
+            )
         if settings and "name" in settings:
-            raise PlanError("leave `name` out of settings: it is given as `name`", block=name)
+            raise PlanError(
+                "leave `name` out of settings: it is given as `name`", where=where, block=name
+            )
         block = {"name": name, **{k: v for k, v in (settings or {}).items() if v is not None}}
         new_code = template(kind) if code is None else code
         if from_library is not None:
@@ -42,7 +46,9 @@ class BlockEdits(EditorBase):
         with self._lock:
             folder, data = self._folder(pipeline), self._data(pipeline)
             if any(b["name"] == name for b in data["blocks"]):
-                raise Conflict(f"pipeline {pipeline!r} already has a block {name!r}; rename one")
+                raise Conflict(
+                    f"pipeline {pipeline!r} already has a block {name!r}; choose another name"
+                )
             file = str(block.get("file", f"{name}.py"))
             exists = (folder / file).exists()
             if exists and (code is not None or from_library is not None):
@@ -72,7 +78,12 @@ class BlockEdits(EditorBase):
     ) -> dict[str, Any]:
         """Merge `settings` into a block's; a `None` value removes a setting."""
         if "name" in settings:
-            raise PlanError("rename a block with rename_block", block=block, field="name")
+            raise PlanError(
+                "a block's name is not a setting; rename the block with rename_block",
+                where=pipeline_file(pipeline),
+                block=block,
+                field="name",
+            )
         with self._lock:
             data = self._data(pipeline)
             _merge(self._block(data, pipeline, block), settings)
@@ -137,13 +148,14 @@ class BlockEdits(EditorBase):
             self._save(pipeline, data, trash=trash)
             return self.read_pipeline(pipeline)
 
-    def _check_name(self, pipeline: str, name: str) -> None:
+    def _check_name(self, pipeline: str, name: str) -> str:
+        """`where` for the pipeline's errors, once `name` is known to be a valid block name."""
+        where = pipeline_file(pipeline)
         try:
             check_block_name(name)
         except ValueError as exc:
-            raise PlanError(
-                str(exc), where=pipeline_file(pipeline), block=name, field="name"
-            ) from None
+            raise PlanError(str(exc), where=where, block=name, field="name") from None
+        return where
 
 
 def _files(data: Data, other_than: str) -> set[str]:

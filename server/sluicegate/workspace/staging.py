@@ -37,6 +37,8 @@ from sluicegate.workspace.reading import read_pipeline
 from sluicegate.workspace.templates import DEFAULT_LIBRARY
 
 Data = dict[str, Any]
+_LOCKS: dict[Path, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def check_change(
@@ -76,13 +78,19 @@ def no_block(pipeline: str, name: str, names: Iterable[str]) -> NotFound:
     )
 
 
+def workspace_lock(root: Path) -> threading.RLock:
+    """The lock every editor of this workspace (in this process) takes around a change."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(root.resolve(), threading.RLock())
+
+
 class EditorBase:
-    """What every editing operation shares: the workspace, the library, one lock."""
+    """What every editing operation shares: the workspace, the library, the workspace lock."""
 
     def __init__(self, root: Path, library: Path | None = None) -> None:
         self.root = root
         self.library = DEFAULT_LIBRARY if library is None else library
-        self._lock = threading.RLock()
+        self._lock = workspace_lock(root)
 
     def _folder(self, pipeline: str) -> Path:
         """The pipeline's folder; NotFound when it has no pipeline.yaml."""

@@ -37,8 +37,8 @@ _IGNORED_ENDINGS = ("~", ".tmp", ".swp", ".swo", ".swx", ".pyc", ".bak", ".orig"
 class WorkspaceChange:
     """What changed in one pipeline.
 
-    `spec` is the pipeline as `read_pipeline` returns it (None when pipeline.yaml does not
-    parse, or the pipeline is gone); `error` is `{message, where, block, field, line}` for a
+    `spec` is the pipeline as `read_pipeline` returns it, also when it is partly valid (None
+    when pipeline.yaml is not YAML at all, or the pipeline is gone); `error` is `{message, where, block, field, line}` for a
     plan error or a block that does not compile; `last_valid` is the last state without
     errors, sent along while the current one has one.
     """
@@ -116,7 +116,7 @@ class WorkspaceTracker:
             kind,
             block=block,
             code=state["blocks"][block]["code"] if block else None,
-            spec=state if state["spec"] is not None else None,
+            spec=state if state["spec"] is not None or state["blocks"] else None,
             error=error,
             last_valid=last,
         )

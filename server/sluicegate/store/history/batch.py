@@ -103,6 +103,7 @@ class Batch:
                 error = rows.error_info(event.get("error"))
                 text = f"{error.get('type')}: {error.get('message')}" if error else None
                 self.run_updates.append((run_id, {"status": to, **ended(t, text)}))
+                self.finished.add(run_id)  # its block runs leave the cache once written
 
     def finish(
         self,

@@ -1,4 +1,4 @@
-"""The history database: engine, tables, and the clean-up at server start.
+"""The history database: engine, tables, bulk writes, and the clean-up at server start.
 
 SQLite in the workspace by default (`<workspace>/.sluicegate/history.db`, WAL, usable from the
 writer thread and the request threadpool); any SQLAlchemy URL otherwise, e.g.
@@ -26,9 +26,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
+from sluicegate.errors import SluicegateError
 from sluicegate.protocol.vocab import TERMINAL_PHASES
 from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRow, table
 
@@ -49,9 +51,17 @@ def default_url(workspace: Path) -> str:
 
 def make_engine(url: str | None, workspace: Path) -> Engine:
     """An engine for `url`, or for the workspace's SQLite file when `url` is None."""
-    parsed = make_url(url or default_url(workspace))
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=encode_json)
+    try:
+        parsed = make_url(url or default_url(workspace))
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True, json_serializer=encode_json)
+    except (ArgumentError, ImportError) as exc:
+        raise SluicegateError(
+            f"Cannot open the run history database {url!r}: {exc}. Give a SQLAlchemy URL such "
+            "as sqlite:////path/history.db or postgresql+psycopg://user@host/sluicegate, and "
+            "install its driver (pip install 'psycopg[binary]'), or leave it unset for SQLite "
+            "in the workspace."
+        ) from exc
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}

@@ -14,12 +14,10 @@ RUN_STATUSES = ("running", "succeeded", "failed", "cancelled", "interrupted")
 TERMINAL_RUN_STATUSES = frozenset(RUN_STATUSES[1:])
 
 
-def _json(nullable: bool = True, name: str | None = None) -> Any:
+def _json(name: str | None = None) -> Any:
     """A JSON column; SQL NULL (not JSON `null`) for None."""
     kind = JSON(none_as_null=True)
-    column = (
-        Column(kind, nullable=nullable) if name is None else Column(name, kind, nullable=nullable)
-    )
+    column = Column(kind) if name is None else Column(name, kind)
     return Field(default=None, sa_column=column)
 
 
@@ -115,7 +113,9 @@ class EventRow(SQLModel, table=True):
     block: str | None = None
     uuid: str | None = None
     level: str | None = None  # logs only
-    payload: dict[str, Any] | None = _json(nullable=False)
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON(none_as_null=True), nullable=False)
+    )
 
 
 MODELS: tuple[type[SQLModel], ...] = (RunRow, BlockRunRow, OutputMetaRow, EventRow)

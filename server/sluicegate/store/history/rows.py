@@ -125,7 +125,7 @@ def output_row(run_id: str, block: str, line: dict[str, Any]) -> dict[str, Any]:
 
 def output_lines(reader: RunReader) -> list[dict[str, Any]]:
     """Every `runs.jsonl` line of a stored run, each with its `block`: `finish_run`'s
-    `outputs`."""
+    `outputs`. Reads files: call it off the event loop (`asyncio.to_thread`)."""
     out: list[dict[str, Any]] = []
     for block in reader.blocks():
         offset = 0

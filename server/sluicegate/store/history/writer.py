@@ -86,6 +86,11 @@ class HistoryWriter:
             self._closed = True
         self._wake.set()
         self._thread.join()
+        if self._pending:  # the thread's last flush failed: one more try
+            try:
+                self._flush()
+            except Exception:
+                log.exception("run history: %d operations were not written", len(self._pending))
 
     def _put(self, op: str, value: Any, wake: bool = False) -> None:
         with self._lock:
