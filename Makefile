@@ -19,7 +19,7 @@ BENCHMARKS := $(sort $(wildcard benchmarks/b*.py))
 
 DEMO_VARS := --var a_sleep=0.2 --var b_sleep=0.2 --var c_sleep=0.2 --var d_sleep=0.1
 
-.PHONY: help setup demo test lint format bench clean
+.PHONY: help setup demo demo-cli test lint format bench clean
 
 help: ## List the targets (the default)
 	@echo "Usage: make TARGET"
@@ -34,7 +34,10 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e '.[dev]'
 	@touch $@
 
-demo: setup ## Run the seed pipeline of examples/ in the terminal with live progress
+demo: setup ## Serve the example workspace on 127.0.0.1:8765 and print the address to open
+	$(BIN)/sluicegate serve examples --host 127.0.0.1 --port 8765
+
+demo-cli: setup ## Run the seed pipeline of examples/ headless, with live progress in the terminal
 	$(BIN)/sluicegate run examples seed_stream $(DEMO_VARS)
 
 test: setup lint ## Lint, then run the whole test suite

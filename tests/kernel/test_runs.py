@@ -131,3 +131,12 @@ def test_rerun_from_failed_blocks_reuses_stored_outputs(workspace: Path, recorde
     assert second.ok, second.error
     assert not any(message == "S ran" for _, message in recorder.logs), "S was reused, not run"
     assert store.reader("f2").items("T", "T") == [0, 2, 4, 6, 8]
+
+
+def test_a_busy_stream_of_large_batches_is_never_taken_for_a_deadlock():
+    """Regression: a woken-but-not-resumed consumer once looked starved next to a full edge."""
+    root = Path(__file__).parents[2] / "examples"
+    topology = load_pipeline(root, "memory_generator")
+    for _ in range(3):
+        result = LocalKernel().run(topology, variables={"batches": 150, "batch_rows": 100_000})
+        assert result.ok, result.error
