@@ -129,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         "notebook cells execute in a kernel child process; run history is kept in "
         "WORKSPACE/.sluicegate/history.db unless --database-url says otherwise.",
     )
-    serve.add_argument("workspace", metavar="WORKSPACE", type=Path, nargs="?", help="the workspace folder")
+    serve.add_argument(
+        "workspace", metavar="WORKSPACE", type=Path, nargs="?", help="the workspace folder"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     serve.add_argument(
@@ -183,7 +185,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     workspace = (args.workspace or examples_dir()).resolve()
     if not (workspace / "pipelines").is_dir():
-        raise NotFound(f"{workspace} is not a workspace: it has no pipelines/ folder; create one with `sluicegate init`")
+        raise NotFound(
+            f"{workspace} is not a workspace: it has no pipelines/ folder; "
+            "create one with `sluicegate init`"
+        )
     app = create_app(workspace, db_url=args.database_url, watch=args.watch)
     print(f"Sluicegate {sluicegate.__version__} serving {workspace}")
     print(f"open http://{args.host}:{args.port}/ in your browser (API docs at /docs); Ctrl-C stops")

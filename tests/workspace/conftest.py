@@ -1,9 +1,7 @@
-"""Workspace tests: an editor on a copy of tests/fixtures/edit_ws, and a fingerprint of the
-files, to show that a refused change leaves every byte as it was."""
+"""Workspace tests: an editor on a copy of tests/fixtures/edit_ws (helpers in workspace_helpers)."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -35,15 +33,3 @@ def library(tmp_path: Path) -> Path:
 @pytest.fixture
 def editor(workspace: Path, library: Path) -> WorkspaceEditor:
     return WorkspaceEditor(workspace, library=library)
-
-
-def fingerprint(root: Path) -> str:
-    """A hash of every file under `root`: names and bytes."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

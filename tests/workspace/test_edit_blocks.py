@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import files, fingerprint
+from workspace_helpers import files, fingerprint
 
 from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import load_pipeline

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import fingerprint
+from workspace_helpers import fingerprint
 
 from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import load_pipeline

@@ -7,7 +7,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sluicegate.workspace import WorkspaceChange, WorkspaceEditor, watch_workspace
+from sluicegate.workspace import (
+    WorkspaceChange,
+    WorkspaceEditor,
+    WorkspaceTracker,
+    watch_workspace,
+)
 
 ETL = Path("pipelines/etl")
 
@@ -137,3 +142,28 @@ def test_swap_and_temporary_files_are_ignored(workspace: Path) -> None:
 
     seen, _ = watch_while(workspace, edit, lambda c: c.block == "load")
     assert [(c.pipeline, c.kind, c.block) for c in seen] == [("etl", "block", "load")]
+
+
+def test_a_spec_with_a_bad_setting_is_partly_valid(workspace: Path) -> None:
+    tracker = WorkspaceTracker(workspace)
+    yaml_file = workspace / ETL / "pipeline.yaml"
+    write(
+        yaml_file,
+        yaml_file.read_text().replace("  - name: clean\n", "  - name: clean\n    dynamc: true\n"),
+    )
+    change = tracker.change("etl", {"pipeline.yaml"})
+    assert change is not None and change.error is not None
+    assert (
+        "block 'clean', field 'dynamc': unknown setting; did you mean 'dynamic'?"
+        in (change.error["message"])
+    )
+    assert change.error["line"] is not None
+    assert change.spec is not None and list(change.spec["blocks"]) == ["load", "clean", "report"]
+    assert change.last_valid is not None and change.last_valid["error"] is None
+
+
+def test_a_file_no_block_uses_is_not_a_change(workspace: Path) -> None:
+    tracker = WorkspaceTracker(workspace)
+    write(workspace / ETL / "helpers.py", "X = 1\n")
+    assert tracker.change("etl", {"helpers.py"}) is None
+    assert tracker.change("nope", {"x.py"}) is None

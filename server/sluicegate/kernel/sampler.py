@@ -94,7 +94,13 @@ class Sampler:
         run = self.run
         moved = run.progress != self.last_progress
         self.last_progress = run.progress
-        if moved or run.busy or run.done.is_set() or run.stopper.stopping or not any(run.live.values()):
+        if (
+            moved
+            or run.busy
+            or run.done.is_set()
+            or run.stopper.stopping
+            or not any(run.live.values())
+        ):
             self.quiet = 0
             return
         self.quiet += 1

@@ -26,12 +26,21 @@ class _Logs(RunHooks):
     def __init__(self) -> None:
         self.lines: list[dict[str, Any]] = []
 
-    def on_log(self, *, run_id: str, block: str, uuid: str, level: str, message: str, **kw: Any) -> None:
-        self.lines.append({"block": block, "uuid": uuid, "level": level.upper(), "message": message})
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **kw: Any
+    ) -> None:
+        self.lines.append(
+            {"block": block, "uuid": uuid, "level": level.upper(), "message": message}
+        )
 
 
 def run_cell(
-    kernel: LocalKernel, workspace: Path, store: OutputStore, command: RunCell, run_id: str, reuse_from: str | None
+    kernel: LocalKernel,
+    workspace: Path,
+    store: OutputStore,
+    command: RunCell,
+    run_id: str,
+    reuse_from: str | None,
 ) -> dict[str, Any]:
     """Run `command.block` (and its upstreams when asked, or when nothing stored can stand
     in for them). Returns the fields of a CellResult event."""
@@ -46,7 +55,9 @@ def run_cell(
         def replay(block: str, uuid: str) -> list[Any] | None:
             return stored(block, uuid) if block in upstream else None
 
-    writer = store.start_run(run_id, {"pipeline": command.pipeline, "kind": "cell", "block": command.block})
+    writer = store.start_run(
+        run_id, {"pipeline": command.pipeline, "kind": "cell", "block": command.block}
+    )
     logs = _Logs()
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stdout):
@@ -64,10 +75,17 @@ def run_cell(
     uuid = runs[0]["uuid"] if runs else command.block
     items = reader.items(command.block, uuid, 0, PREVIEW_ITEMS) if runs else []
     error = block_report.get("error") or (
-        {"type": "RunError", "message": result.error} if result.error and not block_report.get("error") else None
+        {"type": "RunError", "message": result.error}
+        if result.error and not block_report.get("error")
+        else None
     )
     if error is not None:
-        error = {**error, "line": _failing_line(error.get("traceback") or "", topology.blocks[command.block].path)}
+        error = {
+            **error,
+            "line": _failing_line(
+                error.get("traceback") or "", topology.blocks[command.block].path
+            ),
+        }
     return {
         "pipeline": command.pipeline,
         "block": command.block,

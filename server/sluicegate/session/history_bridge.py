@@ -31,7 +31,13 @@ class HistoryBridge:
         self.writer = HistoryWriter(self.engine)
 
     def start_run(
-        self, run_id: str, pipeline: str, kind: str, mode: str, variables: dict[str, Any], rerun_of: str | None
+        self,
+        run_id: str,
+        pipeline: str,
+        kind: str,
+        mode: str,
+        variables: dict[str, Any],
+        rerun_of: str | None,
     ) -> None:
         self.writer.start_run(run_id, pipeline, kind, mode, variables, rerun_of)
 

@@ -25,7 +25,8 @@ class Client:
     def offer(self, message: Message, frame: str) -> None:
         if isinstance(message, Delta):
             pending = self.deltas.setdefault(
-                message.run_id, {"v": 1, "type": "delta", "run_id": message.run_id, "blocks": {}, "edges": {}}
+                message.run_id,
+                {"v": 1, "type": "delta", "run_id": message.run_id, "blocks": {}, "edges": {}},
             )
             pending["seq"], pending["t"] = message.seq, message.t
             merge(pending["blocks"], message.blocks)

@@ -3,6 +3,7 @@ every event and telemetry message back. The server never runs user code itself."
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -41,7 +42,9 @@ class KernelService:
             self.kernel.cancel()
         elif isinstance(command, StartRun | RunCell):
             target = self._run if isinstance(command, StartRun) else self._cell
-            self.worker = threading.Thread(target=self._guarded, args=(target, command), daemon=True)
+            self.worker = threading.Thread(
+                target=self._guarded, args=(target, command), daemon=True
+            )
             self.worker.start()
 
     def _status(self, status: str, reason: str | None = None) -> None:
@@ -61,9 +64,16 @@ class KernelService:
             if command.mode:
                 topology = with_mode(topology, command.mode)
             writer = self.store.start_run(
-                run_id, {"pipeline": command.pipeline, "mode": topology.settings.mode, "variables": command.variables}
+                run_id,
+                {
+                    "pipeline": command.pipeline,
+                    "mode": topology.settings.mode,
+                    "variables": command.variables,
+                },
             )
-            replay = reusable_outputs(self.store.reader(command.rerun_of)) if command.rerun_of else None
+            replay = (
+                reusable_outputs(self.store.reader(command.rerun_of)) if command.rerun_of else None
+            )
             self.kernel.run(
                 topology,
                 variables=command.variables,
@@ -79,24 +89,39 @@ class KernelService:
     def _failed(self, run_id: str, mode: str, message: str) -> None:
         self.sender.emit(
             RunPhase.model_validate(
-                {"run_id": run_id, "seq": 1, "t": _ms(), "from": "created", "to": "failed", "mode": mode,
-                 "error": {"type": "PlanError", "message": message}}
+                {
+                    "run_id": run_id,
+                    "seq": 1,
+                    "t": _ms(),
+                    "from": "created",
+                    "to": "failed",
+                    "mode": mode,
+                    "error": {"type": "PlanError", "message": message},
+                }
             )
         )
 
     def _cell(self, command: RunCell) -> None:
         run_id = command.run_id or ""
         try:
-            fields = run_cell(self.kernel, self.workspace, self.store, command, run_id, command.reuse_from)
+            fields = run_cell(
+                self.kernel, self.workspace, self.store, command, run_id, command.reuse_from
+            )
         except SluicegateError as exc:
-            fields = {"pipeline": command.pipeline, "block": command.block, "status": "failed",
-                      "error": {"type": type(exc).__name__, "message": str(exc)}}
-        self.sender.emit(CellResult.model_validate({"run_id": run_id, "seq": 0, "t": _ms(), **fields}))
+            fields = {
+                "pipeline": command.pipeline,
+                "block": command.block,
+                "status": "failed",
+                "error": {"type": type(exc).__name__, "message": str(exc)},
+            }
+        self.sender.emit(
+            CellResult.model_validate({"run_id": run_id, "seq": 0, "t": _ms(), **fields})
+        )
 
 
-def main(conn: Connection, workspace: str, store_root: str) -> None:
-    """Entry point of the kernel child process."""
-    sender = Sender(conn)
+def main(conn: Connection, send: Connection, workspace: str, store_root: str) -> None:
+    """Serve commands read from `conn`, sending messages on `send`."""
+    sender = Sender(send)
     service = KernelService(Path(workspace), Path(store_root), sender)
     service._status("ready")
     while True:
@@ -111,3 +136,13 @@ def main(conn: Connection, workspace: str, store_root: str) -> None:
         for command in commands:
             service.handle(command)
     sender.close()
+
+
+if __name__ == "__main__":
+    read_fd, write_fd, workspace_arg, store_arg = sys.argv[1:5]
+    main(
+        Connection(int(read_fd), writable=False),
+        Connection(int(write_fd), readable=False),
+        workspace_arg,
+        store_arg,
+    )

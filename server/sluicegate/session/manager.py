@@ -34,17 +34,24 @@ class Session:
         self.history = HistoryBridge(workspace, self.store_root, db_url)
         self.hub = Hub()
         self.mirror = RunMirror()
-        self.kernel = KernelProcess(workspace, self.store_root, self._from_thread, self._exit_from_thread)
+        self.kernel = KernelProcess(
+            workspace, self.store_root, self._from_thread, self._exit_from_thread
+        )
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.active: dict[str, Any] | None = None  # {"run_id", "kind", "pipeline", "mode", "future"}
+        self.active: dict[str, Any] | None = (
+            None  # {"run_id", "kind", "pipeline", "mode", "future"}
+        )
         self._status: dict[str, Any] = {"status": "starting", "reason": None, "pid": None}
         self._seq = 0
         self._cancel_timer: asyncio.TimerHandle | None = None
         self.stopping = False
+        self._started_at = time.monotonic()
+        self._backoff = 0.0
 
     # ---- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self._started_at = time.monotonic()
         self.kernel.start()
         self._status["pid"] = self.kernel.pid
 
@@ -64,15 +71,23 @@ class Session:
 
     # ---- commands -----------------------------------------------------------------------
     def start_run(
-        self, pipeline: str, *, mode: str | None, variables: dict[str, Any], rerun_of: str | None = None
+        self,
+        pipeline: str,
+        *,
+        mode: str | None,
+        variables: dict[str, Any],
+        rerun_of: str | None = None,
     ) -> str:
         self._refuse_if_busy()
-        topology = load_pipeline(self.workspace, pipeline)  # plan errors: 422 before anything starts
+        topology = load_pipeline(
+            self.workspace, pipeline
+        )  # plan errors: 422 before anything starts
         run_id = new_run_id(pipeline)
         resolved_mode = mode or topology.settings.mode
         self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
         self.active = {"run_id": run_id, "kind": "run", "pipeline": pipeline, "mode": resolved_mode}
-        self.kernel.send(StartRun(pipeline=pipeline, mode=mode, variables=variables, run_id=run_id, rerun_of=rerun_of))  # type: ignore[arg-type]
+        command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
+        self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
         return run_id
 
     def cancel_run(self, run_id: str) -> None:
@@ -96,16 +111,21 @@ class Session:
         future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         self.active = {"run_id": run_id, "kind": "cell", "pipeline": pipeline, "future": future}
         self.kernel.send(
-            RunCell(pipeline=pipeline, block=block, run_upstream=run_upstream, variables=variables,
-                    run_id=run_id, reuse_from=reuse)
+            RunCell(
+                pipeline=pipeline,
+                block=block,
+                run_upstream=run_upstream,
+                variables=variables,
+                run_id=run_id,
+                reuse_from=reuse,
+            )
         )
         return await future
 
     def _refuse_if_busy(self) -> None:
         if self.active is not None:
-            raise Conflict(
-                f"{self.active['kind']} {self.active['run_id']} is in progress; cancel it or wait for it to finish"
-            )
+            active = f"{self.active['kind']} {self.active['run_id']}"
+            raise Conflict(f"{active} is in progress; cancel it or wait for it to finish")
 
     # ---- messages from the kernel ---------------------------------------------------------
     def _from_thread(self, message: Message) -> None:
@@ -129,7 +149,9 @@ class Session:
     def _finish_cell(self, message: CellResult) -> None:
         active = self.active
         if active and active["run_id"] == message.run_id:
-            self._end(message.run_id, message.status, message.error.message if message.error else None)
+            self._end(
+                message.run_id, message.status, message.error.message if message.error else None
+            )
             future = active.get("future")
             if future is not None and not future.done():
                 future.set_result(message.model_dump(by_alias=True))
@@ -153,6 +175,17 @@ class Session:
         log.warning("kernel process died: %s", reason)
         self._fail_active(f"{reason}; the run was stopped and a new kernel started", "failed")
         self._publish_status("died", reason)
+        # A kernel that dies right after it started (a broken environment) is restarted with
+        # a growing delay instead of in a tight loop.
+        quick = time.monotonic() - self._started_at < 2.0
+        self._backoff = min(max(self._backoff, 0.25) * 2, 30.0) if quick else 0.0
+        assert self.loop is not None
+        self.loop.call_later(self._backoff, self._restart)
+
+    def _restart(self) -> None:
+        if self.stopping:
+            return
+        self._started_at = time.monotonic()
         self.kernel.start()
         self._status["pid"] = self.kernel.pid
 
@@ -161,7 +194,9 @@ class Session:
             return
         self.kernel.restart()
         self._status["pid"] = self.kernel.pid
-        self._fail_active("cancelled: the run did not stop within 1.5 s, so the kernel was restarted", "cancelled")
+        self._fail_active(
+            "cancelled: the run did not stop within 1.5 s, so the kernel was restarted", "cancelled"
+        )
         self._publish_status("restarting", "a cancelled run did not stop in time")
 
     def _fail_active(self, reason: str, status: str) -> None:
@@ -170,26 +205,56 @@ class Session:
             return
         run_id = active["run_id"]
         if active["kind"] == "cell":
-            result = CellResult.model_validate({
-                "run_id": run_id, "seq": self._next_seq(), "t": _ms(), "pipeline": active["pipeline"],
-                "block": "", "status": "failed", "error": {"type": "KernelDied", "message": reason},
-            })
+            result = CellResult.model_validate(
+                {
+                    "run_id": run_id,
+                    "seq": self._next_seq(),
+                    "t": _ms(),
+                    "pipeline": active["pipeline"],
+                    "block": "",
+                    "status": "failed",
+                    "error": {"type": "KernelDied", "message": reason},
+                }
+            )
             self._on_message(result)
             return
         state = self.mirror.snapshot(run_id)
         seq = (state["seq"] if state else 0) + 1
-        self._on_message(RunPhase.model_validate({
-            "run_id": run_id, "seq": seq, "t": _ms(), "from": "running", "to": status,
-            "mode": active.get("mode") or "stream", "error": {"type": "KernelDied", "message": reason},
-        }))
+        self._on_message(
+            RunPhase.model_validate(
+                {
+                    "run_id": run_id,
+                    "seq": seq,
+                    "t": _ms(),
+                    "from": "running",
+                    "to": status,
+                    "mode": active.get("mode") or "stream",
+                    "error": {"type": "KernelDied", "message": reason},
+                }
+            )
+        )
 
     def _publish_status(self, status: str, reason: str | None) -> None:
         self._status.update(status=status, reason=reason)
-        self.hub.publish(KernelStatus(run_id="", seq=self._next_seq(), t=_ms(), status=status, reason=reason))  # type: ignore[arg-type]
+        self.hub.publish(
+            KernelStatus.model_validate(
+                {
+                    "run_id": "",
+                    "seq": self._next_seq(),
+                    "t": _ms(),
+                    "status": status,
+                    "reason": reason,
+                }
+            )
+        )
 
     def publish_change(self, change: dict[str, Any]) -> None:
         """A pipeline's files changed: tell every browser."""
-        self.hub.publish(PipelineChanged.model_validate({"run_id": "", "seq": self._next_seq(), "t": _ms(), **change}))
+        self.hub.publish(
+            PipelineChanged.model_validate(
+                {"run_id": "", "seq": self._next_seq(), "t": _ms(), **change}
+            )
+        )
 
     def _next_seq(self) -> int:
         self._seq += 1

@@ -41,8 +41,15 @@ class RunMirror:
             if not isinstance(message, RunPhase):
                 return
             state = self.runs[run_id] = {
-                "v": 1, "type": "snapshot", "run_id": run_id, "seq": 0, "t": message.t,
-                "window_ms": 5000, "run": {"phase": message.to, "mode": message.mode}, "blocks": {}, "edges": {},
+                "v": 1,
+                "type": "snapshot",
+                "run_id": run_id,
+                "seq": 0,
+                "t": message.t,
+                "window_ms": 5000,
+                "run": {"phase": message.to, "mode": message.mode},
+                "blocks": {},
+                "edges": {},
             }
         state["seq"] = max(state["seq"], message.seq)
         state["t"] = message.t

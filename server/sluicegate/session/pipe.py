@@ -3,6 +3,7 @@ background thread so that the kernel's loop only ever enqueues."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from multiprocessing.connection import Connection
@@ -50,10 +51,9 @@ class Sender:
             self._send(frames)
 
     def _send(self, frames: list[str]) -> None:
-        try:
+        # the server may have gone away: the process is then about to be stopped
+        with contextlib.suppress(OSError, EOFError):
             self.conn.send_bytes("\n".join(frames).encode())
-        except (OSError, EOFError, BrokenPipeError):
-            pass  # the server went away; the process is about to be stopped
 
 
 def split_frames(data: bytes) -> list[str]:

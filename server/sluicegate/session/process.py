@@ -4,8 +4,10 @@ notice its death, restart it. The server never dies with it."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -13,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+import sluicegate
 from sluicegate.protocol import DecodeError, Message, decode_message, encode
-from sluicegate.session.kernel_main import main as kernel_main
 from sluicegate.session.pipe import split_frames
 
 log = logging.getLogger("sluicegate.session")
@@ -46,8 +48,7 @@ class KernelProcess:
         self.store_root = store_root
         self.on_message = on_message
         self.on_exit = on_exit
-        self._ctx = multiprocessing.get_context("spawn")
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self._stopping = False
@@ -57,17 +58,38 @@ class KernelProcess:
         return self._process.pid if self._process else None
 
     def start(self) -> None:
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(
-            target=kernel_main,
-            args=(child, str(self.workspace), str(self.store_root)),
-            name="sluicegate-kernel",
-            daemon=True,
+        """Start `python -m sluicegate.session.kernel_main` with two pipes for frames."""
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        package_root = str(Path(sluicegate.__file__).resolve().parents[1])
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [package_root, os.environ.get("PYTHONPATH")])
+            ),
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sluicegate.session.kernel_main",
+                str(to_child_r),
+                str(from_child_w),
+                str(self.workspace),
+                str(self.store_root),
+            ],
+            pass_fds=(to_child_r, from_child_w),
+            env=env,
+            stdin=subprocess.DEVNULL,
         )
-        process.start()
-        child.close()
-        self._process, self._conn, self._stopping = process, parent, False
-        threading.Thread(target=self._read, args=(parent, process), name="sluicegate-kernel-reader", daemon=True).start()
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._conn = Connection(to_child_w, readable=False)
+        reader = Connection(from_child_r, writable=False)
+        self._process, self._stopping = process, False
+        threading.Thread(
+            target=self._read, args=(reader, process), name="sluicegate-kernel-reader", daemon=True
+        ).start()
 
     def send(self, command: BaseModel) -> None:
         with self._lock:
@@ -75,7 +97,7 @@ class KernelProcess:
                 raise RuntimeError("the kernel process is not running")
             self._conn.send_bytes(encode(command).encode())
 
-    def _read(self, conn: Connection, process: multiprocessing.process.BaseProcess) -> None:
+    def _read(self, conn: Connection, process: subprocess.Popen[bytes]) -> None:
         while True:
             try:
                 data = conn.recv_bytes()
@@ -88,17 +110,22 @@ class KernelProcess:
                     log.warning("dropping a bad frame from the kernel: %s", exc)
                     continue
                 self.on_message(message)
-        process.join(timeout=2)
+        conn.close()
+        try:
+            code: int | None = process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = None
         if not self._stopping and process is self._process:
-            self.on_exit(describe_exit(process.exitcode))
+            self.on_exit(describe_exit(code))
 
     def kill(self) -> None:
         """Stop the process at once (last resort for a cancel, and on shutdown)."""
         self._stopping = True
         process, conn = self._process, self._conn
-        if process is not None and process.is_alive():
+        if process is not None and process.poll() is None:
             process.kill()
-            process.join(timeout=5)
+            process.wait(timeout=5)
         if conn is not None:
             conn.close()
         self._process, self._conn = None, None
@@ -108,4 +135,4 @@ class KernelProcess:
         self.start()
 
     def alive(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        return self._process is not None and self._process.poll() is None

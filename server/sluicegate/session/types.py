@@ -9,7 +9,12 @@ from sluicegate.session.hub import Client
 
 class KernelSession(Protocol):
     def start_run(
-        self, pipeline: str, *, mode: str | None, variables: dict[str, Any], rerun_of: str | None = None
+        self,
+        pipeline: str,
+        *,
+        mode: str | None,
+        variables: dict[str, Any],
+        rerun_of: str | None = None,
     ) -> str: ...
 
     def cancel_run(self, run_id: str) -> None: ...

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 import sluicegate
 from sluicegate.session.manager import Session
-from sluicegate.web import errors, ws
+from sluicegate.web import errors, pages, ws
 from sluicegate.web.routes import blocks, outputs, pipelines, runs
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
@@ -40,14 +41,24 @@ def create_app(workspace: Path, *, db_url: str | None = None, watch: bool = True
     app = FastAPI(
         title="Sluicegate",
         version=sluicegate.__version__,
-        description="Design data pipelines as Python blocks, run them in stream mode, watch them live.",
+        description="Design data pipelines as Python blocks, run them in stream mode, "
+        "watch them live.",
         lifespan=lifespan,
     )
     app.state.workspace = workspace
     app.state.editor = WorkspaceEditor(workspace, library=DEFAULT_LIBRARY)
     errors.install(app)
-    for router in (pipelines.router, blocks.router, runs.router, outputs.router, ws.router):
+    for router in (
+        pipelines.router,
+        blocks.router,
+        runs.router,
+        outputs.router,
+        ws.router,
+        pages.router,
+    ):
         app.include_router(router)
+    pages.STATIC.mkdir(parents=True, exist_ok=True)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 
 

@@ -40,7 +40,9 @@ class BlockCode(_In):
 
 class BlockPatch(_In):
     name: str | None = Field(None, description="rename the block")
-    settings: dict[str, Any] | None = Field(None, description="block settings to merge; null removes one")
+    settings: dict[str, Any] | None = Field(
+        None, description="block settings to merge; null removes one"
+    )
 
 
 class PortPatch(_In):
@@ -80,6 +82,15 @@ class PipelineSummary(BaseModel):
 class PipelineDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
     name: str
+
+
+class PlanOut(BaseModel):
+    mode: str
+    blocks: dict[str, dict[str, Any]] = Field(description="each block's resolved settings")
+    edges: dict[str, dict[str, dict[str, Any]]] = Field(
+        description="per edge, per port setting: {value, source}"
+    )
+    warnings: list[dict[str, Any]]
 
 
 class ValidationResult(BaseModel):
@@ -134,7 +145,9 @@ class BlockRunPage(Page):
 
 class RunBlocks(BaseModel):
     run: RunOut
-    blocks: dict[str, dict[str, int]] = Field(description="per block: how many runs are in each phase")
+    blocks: dict[str, dict[str, int]] = Field(
+        description="per block: how many runs are in each phase"
+    )
     block_runs: list[BlockRunOut] = Field(description="the block runs that are not children")
 
 

@@ -4,7 +4,8 @@ A change is a new spec plus the code files to write and the files to drop. It is
 `load_pipeline` itself, on a temporary copy of the workspace that holds the new
 pipeline.yaml and an empty stand-in for each code file; only a change that plans is written.
 A pipeline that is already broken can still be edited as long as the change does not make
-it fail differently (its first error stays the same), so that it can be fixed step by step.
+it fail differently (its first error stays the same), so that it can be fixed step by step;
+a problem hidden behind that first error shows once the first one is fixed.
 """
 
 from __future__ import annotations

@@ -38,9 +38,9 @@ class WorkspaceChange:
     """What changed in one pipeline.
 
     `spec` is the pipeline as `read_pipeline` returns it, also when it is partly valid (None
-    when pipeline.yaml is not YAML at all, or the pipeline is gone); `error` is `{message, where, block, field, line}` for a
-    plan error or a block that does not compile; `last_valid` is the last state without
-    errors, sent along while the current one has one.
+    when pipeline.yaml is not YAML at all, or the pipeline is gone). `error` is `{message,
+    where, block, field, line}` for a plan error or a block that does not compile;
+    `last_valid` is the last state without errors, sent along while the current one has one.
     """
 
     pipeline: str

@@ -8,7 +8,14 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import NotFound
-from sluicegate.web.models import BlockCode, BlockCreate, BlockPatch, EdgeCreate, PipelineDetail, PortPatch
+from sluicegate.web.models import (
+    BlockCode,
+    BlockCreate,
+    BlockPatch,
+    EdgeCreate,
+    PipelineDetail,
+    PortPatch,
+)
 from sluicegate.web.routes.pipelines import EditorDep
 
 router = APIRouter(prefix="/api/pipelines/{pipeline}", tags=["blocks and edges"])
@@ -18,7 +25,11 @@ router = APIRouter(prefix="/api/pipelines/{pipeline}", tags=["blocks and edges"]
 async def add_block(pipeline: str, body: BlockCreate, editor: EditorDep) -> dict[str, Any]:
     return await run_in_threadpool(
         lambda: editor.add_block(
-            pipeline, body.name, kind=body.kind, code=body.code, settings=body.settings,
+            pipeline,
+            body.name,
+            kind=body.kind,
+            code=body.code,
+            settings=body.settings,
             from_library=body.from_library,
         )
     )
@@ -36,12 +47,16 @@ async def read_block(pipeline: str, block: str, editor: EditorDep) -> dict[str, 
 
 
 @router.put("/blocks/{block}/code", response_model=PipelineDetail)
-async def update_code(pipeline: str, block: str, body: BlockCode, editor: EditorDep) -> dict[str, Any]:
+async def update_code(
+    pipeline: str, block: str, body: BlockCode, editor: EditorDep
+) -> dict[str, Any]:
     return await run_in_threadpool(editor.update_block_code, pipeline, block, body.code)
 
 
 @router.patch("/blocks/{block}", response_model=PipelineDetail)
-async def update_block(pipeline: str, block: str, body: BlockPatch, editor: EditorDep) -> dict[str, Any]:
+async def update_block(
+    pipeline: str, block: str, body: BlockPatch, editor: EditorDep
+) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         current = block
         result: dict[str, Any] | None = None
@@ -56,8 +71,12 @@ async def update_block(pipeline: str, block: str, body: BlockPatch, editor: Edit
 
 
 @router.patch("/blocks/{block}/ports/{port}", response_model=PipelineDetail)
-async def update_port(pipeline: str, block: str, port: str, body: PortPatch, editor: EditorDep) -> dict[str, Any]:
-    return await run_in_threadpool(editor.update_port_settings, pipeline, block, port, body.settings)
+async def update_port(
+    pipeline: str, block: str, port: str, body: PortPatch, editor: EditorDep
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        editor.update_port_settings, pipeline, block, port, body.settings
+    )
 
 
 @router.delete("/blocks/{block}", response_model=PipelineDetail)
@@ -68,7 +87,9 @@ async def delete_block(pipeline: str, block: str, editor: EditorDep) -> dict[str
 @router.post("/edges", response_model=PipelineDetail, status_code=201)
 async def add_edge(pipeline: str, body: EdgeCreate, editor: EditorDep) -> dict[str, Any]:
     return await run_in_threadpool(
-        lambda: editor.add_edge(pipeline, body.src, body.dst, src_port=body.src_port, dst_port=body.dst_port)
+        lambda: editor.add_edge(
+            pipeline, body.src, body.dst, src_port=body.src_port, dst_port=body.dst_port
+        )
     )
 
 

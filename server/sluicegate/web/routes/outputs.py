@@ -32,12 +32,20 @@ async def outputs(
         line = reader.block_run(block, uuid)
         count = line["count"] if line else reader.count(block, uuid)
         if line is None and count == 0:
-            raise NotFound(f"run '{run_id}' has no stored output for '{uuid}'; open one of its block runs")
+            raise NotFound(
+                f"run '{run_id}' has no stored output for '{uuid}'; open one of its block runs"
+            )
         items = reader.items(block, uuid, offset, limit)
-        meta = OutputMeta.model_validate(line) if line else OutputMeta(count=count)
+        meta = OutputMeta.model_validate(line or {"count": count})
         return OutputPage(
-            run_id=run_id, block=block, uuid=uuid, meta=meta, preview=preview_page(items),
-            total=(line or {}).get("stored", count), offset=offset, limit=limit,
+            run_id=run_id,
+            block=block,
+            uuid=uuid,
+            meta=meta,
+            preview=preview_page(items),
+            total=(line or {}).get("stored", count),
+            offset=offset,
+            limit=limit,
         )
 
     return await run_in_threadpool(work)

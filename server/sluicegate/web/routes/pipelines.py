@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from sluicegate.graph.build import check_pipeline
+from sluicegate.graph.build import check_pipeline, load_pipeline
 from sluicegate.store.history import queries
 from sluicegate.web.deps import EngineDep, WorkspaceDep
 from sluicegate.web.models import (
@@ -15,6 +16,7 @@ from sluicegate.web.models import (
     PipelineDetail,
     PipelinePatch,
     PipelineSummary,
+    PlanOut,
     ValidationResult,
 )
 from sluicegate.workspace import WorkspaceEditor
@@ -32,7 +34,11 @@ EditorDep = Annotated[WorkspaceEditor, Depends(get_editor)]
 
 def _last_run(engine: Any, name: str) -> dict[str, Any] | None:
     runs, _ = queries.list_runs(engine, pipeline=name, limit=1)
-    return runs[0].model_dump(include={"id", "status", "mode", "created_t", "duration_s"}) if runs else None
+    return (
+        runs[0].model_dump(include={"id", "status", "mode", "created_t", "duration_s"})
+        if runs
+        else None
+    )
 
 
 @router.get("", response_model=list[PipelineSummary])
@@ -89,11 +95,55 @@ async def delete_pipeline(name: str, editor: EditorDep) -> None:
     await run_in_threadpool(editor.delete_pipeline, name)
 
 
+@router.get("/{name}/plan", response_model=PlanOut)
+async def plan(name: str, workspace: WorkspaceDep) -> PlanOut:
+    """Every port's resolved buffer settings with where each value comes from (SPEC §4.5),
+    and every block's resolved settings: what the side panel shows before a run."""
+    topology = await run_in_threadpool(load_pipeline, workspace, name)
+    edges = {
+        edge_id: {
+            key: {
+                "value": getattr(edge.config, key).value,
+                "source": getattr(edge.config, key).source,
+            }
+            for key in (
+                "buffering_mode",
+                "rows_per_buffer",
+                "bytes_per_row_buffer",
+                "full_mem_budget_bytes",
+                "sizer",
+                "exchange",
+            )
+        }
+        for edge_id, edge in topology.edges.items()
+    }
+    blocks = {
+        block_name: {
+            k: v
+            for k, v in dataclasses.asdict(node).items()
+            if k not in ("inputs", "outputs", "path")
+        }
+        for block_name, node in topology.blocks.items()
+    }
+    return PlanOut(
+        mode=topology.settings.mode,
+        blocks=blocks,
+        edges=edges,
+        warnings=[dataclasses.asdict(w) for w in topology.warnings],
+    )
+
+
 @router.post("/{name}/validate", response_model=ValidationResult)
 async def validate_pipeline(name: str, workspace: WorkspaceDep) -> ValidationResult:
     errors, warnings = await run_in_threadpool(check_pipeline, workspace, name)
     return ValidationResult(
         ok=not errors,
-        errors=[{"message": str(e), "where": e.where, "block": e.block, "field": e.field} for e in errors],
-        warnings=[{"code": w.code, "message": w.message, "block": w.block, "port": w.port} for w in warnings],
+        errors=[
+            {"message": str(e), "where": e.where, "block": e.block, "field": e.field}
+            for e in errors
+        ],
+        warnings=[
+            {"code": w.code, "message": w.message, "block": w.block, "port": w.port}
+            for w in warnings
+        ],
     )

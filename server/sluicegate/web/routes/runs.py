@@ -48,7 +48,9 @@ async def start_run(pipeline: str, body: RunStart, session: SessionDep) -> Start
 
 @router.post("/api/pipelines/{pipeline}/blocks/{block}/run", response_model=CellResultOut)
 async def run_cell(pipeline: str, block: str, body: CellRun, session: SessionDep) -> dict[str, Any]:
-    return await session.run_cell(pipeline, block, run_upstream=body.run_upstream, variables=body.variables)
+    return await session.run_cell(
+        pipeline, block, run_upstream=body.run_upstream, variables=body.variables
+    )
 
 
 @router.post("/api/runs/{run_id}/cancel", status_code=202)
@@ -64,7 +66,9 @@ async def rerun(run_id: str, body: Rerun, session: SessionDep, engine: EngineDep
         raise Conflict(f"{run_id} is a notebook cell run; run the cell again instead")
     new_id = await run_in_threadpool(
         lambda: session.start_run(
-            row.pipeline, mode=row.mode, variables=row.variables or {},
+            row.pipeline,
+            mode=row.mode,
+            variables=row.variables or {},
             rerun_of=run_id if body.from_failed else None,
         )
     )
@@ -81,9 +85,16 @@ async def list_runs(
     limit: int = Query(50, ge=1, le=500),
 ) -> RunPage:
     rows, total = await run_in_threadpool(
-        lambda: queries.list_runs(engine, pipeline=pipeline, status=status, kind=kind, offset=offset, limit=limit)
+        lambda: queries.list_runs(
+            engine, pipeline=pipeline, status=status, kind=kind, offset=offset, limit=limit
+        )
     )
-    return RunPage(items=[RunOut.model_validate(r.model_dump()) for r in rows], total=total, offset=offset, limit=limit)
+    return RunPage(
+        items=[RunOut.model_validate(r.model_dump()) for r in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
 
 
 @router.get("/api/runs/{run_id}", response_model=RunBlocks)
@@ -93,8 +104,11 @@ async def run_detail(run_id: str, engine: EngineDep, session: SessionDep) -> Run
         row = _run_or_404(engine, run_id)
         block_rows, _ = queries.block_runs(engine, run_id, limit=500)
         parents = [BlockRunOut.model_validate(b.model_dump()) for b in block_rows if not b.is_child]
-        return RunBlocks(run=RunOut.model_validate(row.model_dump()), blocks=queries.block_summary(engine, run_id),
-                         block_runs=parents)
+        return RunBlocks(
+            run=RunOut.model_validate(row.model_dump()),
+            blocks=queries.block_summary(engine, run_id),
+            block_runs=parents,
+        )
 
     return await run_in_threadpool(work)
 
@@ -109,10 +123,15 @@ async def children(
     limit: int = Query(100, ge=1, le=1000),
 ) -> BlockRunPage:
     rows, total = await run_in_threadpool(
-        lambda: queries.block_runs(engine, run_id, children_of=block, phase=phase, offset=offset, limit=limit)
+        lambda: queries.block_runs(
+            engine, run_id, children_of=block, phase=phase, offset=offset, limit=limit
+        )
     )
     return BlockRunPage(
-        items=[BlockRunOut.model_validate(r.model_dump()) for r in rows], total=total, offset=offset, limit=limit
+        items=[BlockRunOut.model_validate(r.model_dump()) for r in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -126,7 +145,14 @@ async def logs(
 ) -> LogPage:
     rows, total = await run_in_threadpool(lambda: queries.logs(engine, run_id, uuid, offset, limit))
     items = [
-        LogLine(seq=r.seq, t=r.t, uuid=r.uuid, block=r.block, level=r.level, message=(r.payload or {}).get("message", ""))
+        LogLine(
+            seq=r.seq,
+            t=r.t,
+            uuid=r.uuid,
+            block=r.block,
+            level=r.level,
+            message=(r.payload or {}).get("message", ""),
+        )
         for r in rows
     ]
     return LogPage(items=items, total=total, offset=offset, limit=limit)
@@ -134,10 +160,18 @@ async def logs(
 
 @router.get("/api/runs/{run_id}/events", response_model=EventPage)
 async def events(
-    run_id: str, engine: EngineDep, kind: str | None = None, uuid: str | None = None, after_seq: int = 0,
+    run_id: str,
+    engine: EngineDep,
+    kind: str | None = None,
+    uuid: str | None = None,
+    after_seq: int = 0,
     limit: int = Query(500, ge=1, le=5000),
 ) -> EventPage:
-    rows = await run_in_threadpool(lambda: queries.events(engine, run_id, kind=kind, uuid=uuid, after_seq=after_seq, limit=limit))
+    rows = await run_in_threadpool(
+        lambda: queries.events(
+            engine, run_id, kind=kind, uuid=uuid, after_seq=after_seq, limit=limit
+        )
+    )
     return EventPage(items=[r.payload or {} for r in rows])
 
 
