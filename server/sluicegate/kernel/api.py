@@ -11,6 +11,7 @@ import resource
 import secrets
 import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,19 +79,10 @@ class LocalKernel:
         merged = {**topology.variables, **(variables or {})}
         run_id = run_id or new_run_id(topology.pipeline)
         self._cancel_requested.clear()
-        return asyncio.run(
-            self._main(
-                topology,
-                loaded,
-                plans,
-                merged,
-                run_id,
-                HookList(hooks or []),
-                store,
-                spill_dir,
-                replay,
-            )
+        main = self._main(
+            topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir, replay
         )
+        return _run_coroutine(main)
 
     def cancel(self) -> None:
         """Cancel the current run (cooperatively; forced after `cancel_grace_s`)."""
@@ -149,6 +141,29 @@ class LocalKernel:
             store.finish_run(run.status, report)
         hooks.on_run_end(run_id=run_id, status=run.status, error=run.error, view=view)
         return RunResult(run_id, run.status, run.error, duration, report)
+
+
+def _run_coroutine(main: Coroutine[Any, Any, RunResult]) -> RunResult:
+    """`asyncio.run`, or on a thread of its own when this thread already runs an event loop
+    (a notebook, an async test, a sync Playwright session)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main)
+    outcome: list[RunResult | BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(asyncio.run(main))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=target, name="sluicegate-run")
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _status(run: Run, view: RunView) -> str:
