@@ -1,0 +1,66 @@
+// The HTTP API. Every error becomes an ApiError whose message is the server's, which names
+// the block, port, file or field and says how to fix it.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = (body && body.error) || {};
+    super(error.message || (body && body.detail && JSON.stringify(body.detail)) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+    this.block = error.block;
+    this.field = error.field;
+  }
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  get: (path) => request("GET", path),
+  post: (path, body) => request("POST", path, body ?? {}),
+  put: (path, body) => request("PUT", path, body),
+  patch: (path, body) => request("PATCH", path, body),
+  del: (path) => request("DELETE", path),
+
+  pipelines: () => request("GET", "/api/pipelines"),
+  pipeline: (name) => request("GET", `/api/pipelines/${enc(name)}`),
+  plan: (name) => request("GET", `/api/pipelines/${enc(name)}/plan`),
+  validate: (name) => request("POST", `/api/pipelines/${enc(name)}/validate`, {}),
+  createPipeline: (name, description = "") => request("POST", "/api/pipelines", { name, description }),
+  updatePipeline: (name, patch) => request("PATCH", `/api/pipelines/${enc(name)}`, patch),
+  deletePipeline: (name) => request("DELETE", `/api/pipelines/${enc(name)}`),
+  library: (name) => request("GET", `/api/pipelines/${enc(name)}/library`),
+  addBlock: (p, body) => request("POST", `/api/pipelines/${enc(p)}/blocks`, body),
+  saveCode: (p, b, code) => request("PUT", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/code`, { code }),
+  updateBlock: (p, b, body) => request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`, body),
+  updatePort: (p, b, port, settings) =>
+    request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/ports/${enc(port)}`, { settings }),
+  deleteBlock: (p, b) => request("DELETE", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`),
+  addEdge: (p, body) => request("POST", `/api/pipelines/${enc(p)}/edges`, body),
+  removeEdge: (p, id) => request("DELETE", `/api/pipelines/${enc(p)}/edges/${enc(id)}`),
+  runCell: (p, b, body = {}) => request("POST", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/run`, body),
+  startRun: (p, body = {}) => request("POST", `/api/pipelines/${enc(p)}/runs`, body),
+  runs: (query = {}) => request("GET", `/api/runs?${new URLSearchParams(query)}`),
+  run: (id) => request("GET", `/api/runs/${enc(id)}`),
+  cancelRun: (id) => request("POST", `/api/runs/${enc(id)}/cancel`, {}),
+  rerun: (id, fromFailed = true) => request("POST", `/api/runs/${enc(id)}/rerun`, { from_failed: fromFailed }),
+  children: (id, block, query = {}) =>
+    request("GET", `/api/runs/${enc(id)}/blocks/${enc(block)}/children?${new URLSearchParams(query)}`),
+  outputs: (id, block, uuid, query = {}) =>
+    request("GET", `/api/runs/${enc(id)}/outputs/${enc(block)}/${enc(uuid)}?${new URLSearchParams(query)}`),
+  logs: (id, query = {}) => request("GET", `/api/runs/${enc(id)}/logs?${new URLSearchParams(query)}`),
+  events: (id, query = {}) => request("GET", `/api/runs/${enc(id)}/events?${new URLSearchParams(query)}`),
+  kernel: () => request("GET", "/api/kernel"),
+};

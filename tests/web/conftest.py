@@ -1,0 +1,47 @@
+"""API and websocket tier (STYLE 9): the FastAPI app with its kernel child process, driven
+through TestClient as a browser would drive it.
+
+Every test gets its own workspace: a copy of `examples/` plus the pipelines of
+`tests/web/fixtures/pipelines/`. The TestClient is always used as a context manager, so the
+app's lifespan starts the kernel process and stops it again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_helpers import REPO, LiveSocket, live_socket
+from fastapi.testclient import TestClient
+
+from sluicegate.web.app import create_app
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipelines"
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", ".sluicegate")
+
+
+def make_workspace(target: Path) -> Path:
+    """`examples/` and the test pipelines, copied to `target`."""
+    shutil.copytree(REPO / "examples", target, ignore=_NOT_COPIED)
+    shutil.copytree(FIXTURES, target / "pipelines", ignore=_NOT_COPIED, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def client(workspace: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(workspace, watch=True)) as client:
+        yield client
+
+
+@pytest.fixture
+def live(client: TestClient) -> Iterator[LiveSocket]:
+    """A websocket on `client`'s /ws, read on a helper thread."""
+    with live_socket(client) as socket:
+        yield socket
