@@ -1,8 +1,18 @@
-# Sluicegate in a container: the package installed from this checkout, and the demo
-# workspace. Build and run:
+# Sluicegate in a container: the browser editor serving the demo workspace.
 #   docker build -t sluicegate .
-#   docker run --rm -t sluicegate                    # the seed pipeline, with live progress
+#   docker run --rm -p 8765:8765 sluicegate            # open http://127.0.0.1:8765/
 #   docker run --rm -t sluicegate run examples seed_stream --mode batch
+#   docker run --rm -p 8765:8765 -v "$PWD/ws:/home/sluicegate/ws" sluicegate serve ws --host 0.0.0.0
+
+# 1. The browser app: esbuild bundle from frontend/ (npm packages pinned in package-lock.json).
+FROM node:20-slim AS frontend
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY frontend/ ./
+RUN mkdir -p ../server/sluicegate/web/static/dist && npm run build
+
+# 2. The package, installed (not editable) with the bundle as package data.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,20 +20,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# What a (non-editable) install needs: the project file, the README it names, the package.
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY server/ server/
+COPY --from=frontend /src/server/sluicegate/web/static/dist/ server/sluicegate/web/static/dist/
 RUN pip install . && rm -rf /src
 
 RUN groupadd --gid 10001 sluicegate \
     && useradd --uid 10001 --gid 10001 --create-home sluicegate
 WORKDIR /home/sluicegate
-# The demo workspace; runs write their data under examples/.sluicegate/.
+# The demo workspace; runs write their data and history under examples/.sluicegate/.
 COPY --chown=10001:10001 examples/ examples/
 USER 10001:10001
 
 EXPOSE 8765
 ENTRYPOINT ["sluicegate"]
-# `serve` (the browser editor on port 8765) becomes the default once the server lands.
-CMD ["run", "examples", "seed_stream"]
+# Inside a container the server must listen beyond loopback for -p to reach it.
+CMD ["serve", "examples", "--host", "0.0.0.0", "--port", "8765"]

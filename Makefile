@@ -12,6 +12,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.stamp
+NPM_STAMP := frontend/node_modules/.stamp
+BUNDLE := server/sluicegate/web/static/dist/app.js
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null)
+CHROMIUM ?= /usr/bin/chromium
 
 # Folders that are linted; $(wildcard) keeps lint working while one is still empty in git.
 LINT_PATHS := $(wildcard server tests benchmarks)
@@ -19,14 +23,14 @@ BENCHMARKS := $(sort $(wildcard benchmarks/b*.py))
 
 DEMO_VARS := --var a_sleep=0.2 --var b_sleep=0.2 --var c_sleep=0.2 --var d_sleep=0.1
 
-.PHONY: help setup demo demo-cli test lint format bench clean
+.PHONY: help setup frontend browser demo demo-cli test lint format bench clean
 
 help: ## List the targets (the default)
 	@echo "Usage: make TARGET"
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_-]+:[^#]*## / {printf "  %-8s %s\n", $$1, $$2}' \
 		$(MAKEFILE_LIST)
 
-setup: $(PY_STAMP) ## Create .venv and install sluicegate with its dev tools (fast when done)
+setup: $(PY_STAMP) $(BUNDLE) ## Install sluicegate into .venv and build the browser app (fast when done)
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -34,13 +38,28 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e '.[dev]'
 	@touch $@
 
+frontend: $(BUNDLE) ## Build the browser app (esbuild) into server/sluicegate/web/static/dist
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUNDLE): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+
+browser: ## Install Debian's chromium for the browser tests (apt; needs root or sudo)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
 demo: setup ## Serve the example workspace on 127.0.0.1:8765 and print the address to open
 	$(BIN)/sluicegate serve examples --host 127.0.0.1 --port 8765
 
 demo-cli: setup ## Run the seed pipeline of examples/ headless, with live progress in the terminal
 	$(BIN)/sluicegate run examples seed_stream $(DEMO_VARS)
 
-test: setup lint ## Lint, then run the whole test suite
+test: setup browser lint ## Lint, then run the whole test suite (kernel, API, browser)
 	$(BIN)/python -m pytest
 
 lint: setup ## Check style, formatting and types (ruff, ruff format, mypy)
@@ -56,7 +75,8 @@ bench: setup ## Run benchmarks/b*.py in order; each prints its figures as a JSON
 	@if [ -z "$(BENCHMARKS)" ]; then echo "no benchmarks/b*.py yet"; fi
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python $$b; done
 
-clean: ## Remove caches, build output and run data of examples/ (keeps .venv)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist examples/.sluicegate
+clean: ## Remove caches, build output, node_modules and run data of examples/ (keeps .venv)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist examples/.sluicegate test-artifacts
+	rm -rf server/sluicegate/web/static/dist frontend/node_modules
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
 		\( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 -r rm -rf

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,10 +29,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipelines"
 TERMINAL = frozenset({"succeeded", "failed", "cancelled", "interrupted"})
 
 Frame = dict[str, Any]
 Match = str | Callable[[Frame], bool]
+
+
+def make_workspace(target: Path) -> Path:
+    """`examples/` and the test pipelines of `fixtures/pipelines/`, copied to `target`."""
+    ignore = shutil.ignore_patterns("__pycache__", ".sluicegate")
+    shutil.copytree(REPO / "examples", target, ignore=ignore)
+    shutil.copytree(FIXTURES, target / "pipelines", ignore=ignore, dirs_exist_ok=True)
+    return target
 
 
 class LiveSocket:

@@ -8,25 +8,14 @@ app's lifespan starts the kernel process and stops it again.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import REPO, LiveSocket, live_socket
+from api_helpers import LiveSocket, live_socket, make_workspace
 from fastapi.testclient import TestClient
 
 from sluicegate.web.app import create_app
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipelines"
-_NOT_COPIED = shutil.ignore_patterns("__pycache__", ".sluicegate")
-
-
-def make_workspace(target: Path) -> Path:
-    """`examples/` and the test pipelines, copied to `target`."""
-    shutil.copytree(REPO / "examples", target, ignore=_NOT_COPIED)
-    shutil.copytree(FIXTURES, target / "pipelines", ignore=_NOT_COPIED, dirs_exist_ok=True)
-    return target
 
 
 @pytest.fixture

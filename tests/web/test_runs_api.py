@@ -1,0 +1,152 @@
+"""Runs over HTTP: start, list, detail, children paged, stored outputs, logs and events.
+
+The runs are made once for the module (a kernel process takes a second or two to start) and
+only read by the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from api_helpers import make_workspace, start_run, wait_kernel_ready, wait_run
+from fastapi.testclient import TestClient
+
+from sluicegate.web.app import create_app
+
+
+@dataclass
+class Ran:
+    client: TestClient
+    seed: str  # seed_stream with variables
+    seed_again: str
+    flaky_failed: str
+    flaky_ok: str
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
+    workspace = make_workspace(tmp_path_factory.mktemp("runs") / "ws")
+    with TestClient(create_app(workspace)) as client:
+        seed = start_run(client, "seed_stream", a_sleep=0.001, d_sleep=0.001)
+        wait_run(client, seed)
+        seed_again = start_run(client, "seed_stream")
+        wait_run(client, seed_again)
+        flaky_failed = start_run(client, "flaky", fail=True)
+        wait_run(client, flaky_failed)
+        flaky_ok = start_run(client, "flaky")
+        wait_run(client, flaky_ok)
+        yield Ran(client, seed, seed_again, flaky_failed, flaky_ok)
+
+
+def test_a_started_run_is_listed_with_its_variables(ran: Ran) -> None:
+    detail = ran.client.get(f"/api/runs/{ran.seed}").json()
+    run = detail["run"]
+    assert (run["pipeline"], run["kind"], run["mode"], run["status"]) == (
+        "seed_stream",
+        "run",
+        "stream",
+        "succeeded",
+    )
+    assert run["variables"] == {"a_sleep": 0.001, "d_sleep": 0.001}
+    assert run["started_t"] <= run["finished_t"] and run["duration_s"] > 0
+    assert run["report"]["blocks"]["D"]["items_out"] == 100
+
+
+def test_run_detail_summarises_blocks_without_listing_children(ran: Ran) -> None:
+    detail = ran.client.get(f"/api/runs/{ran.seed}").json()
+    assert detail["blocks"] == {
+        "A": {"succeeded": 1},
+        "B": {"succeeded": 10},
+        "C": {"succeeded": 10},
+        "D": {"succeeded": 100},
+    }
+    assert all(not b["is_child"] for b in detail["block_runs"])
+    assert len(detail["block_runs"]) < 10
+
+
+def test_children_come_a_page_at_a_time(ran: Ran) -> None:
+    page = ran.client.get(f"/api/runs/{ran.seed}/blocks/D/children", params={"limit": 10, "offset": 90}).json()
+    assert (page["total"], page["offset"], page["limit"]) == (100, 90, 10)
+    assert [c["uuid"] for c in page["items"]] == [f"D:9:{i}" for i in range(10)]
+    assert all(c["phase"] == "succeeded" and c["items_out"] == 1 for c in page["items"])
+
+    first = ran.client.get(f"/api/runs/{ran.seed}/blocks/D/children", params={"limit": 3}).json()
+    assert [c["key"] for c in first["items"]] == [[0, 0], [0, 1], [0, 2]]
+    too_many = ran.client.get(f"/api/runs/{ran.seed}/blocks/D/children", params={"limit": 100_000})
+    assert too_many.status_code == 422
+
+
+def test_a_child_output_has_a_preview_and_metadata(ran: Ran) -> None:
+    out = ran.client.get(f"/api/runs/{ran.seed}/outputs/D/D:3:1").json()
+    assert out["preview"]["kind"] == "table"
+    assert out["preview"]["columns"] == ["b", "c"]
+    assert out["preview"]["rows"] == [[3, 10]]
+    assert out["meta"]["count"] == 1
+    assert out["meta"]["bytes"] > 0
+    assert out["meta"]["types"] == {"dict": 1}
+    missing = ran.client.get(f"/api/runs/{ran.seed}/outputs/D/D:99:1")
+    assert missing.status_code == 404
+
+
+def test_runs_are_listed_newest_first_paged_and_filtered(ran: Ran) -> None:
+    everything = ran.client.get("/api/runs").json()
+    assert [r["id"] for r in everything["items"]] == [ran.flaky_ok, ran.flaky_failed, ran.seed_again, ran.seed]
+    page = ran.client.get("/api/runs", params={"limit": 2, "offset": 1}).json()
+    assert (page["total"], [r["id"] for r in page["items"]]) == (4, [ran.flaky_failed, ran.seed_again])
+
+    seeds = ran.client.get("/api/runs", params={"pipeline": "seed_stream"}).json()
+    assert {r["id"] for r in seeds["items"]} == {ran.seed, ran.seed_again}
+    failed = ran.client.get("/api/runs", params={"status": "failed"}).json()
+    assert [r["id"] for r in failed["items"]] == [ran.flaky_failed]
+    both = ran.client.get("/api/runs", params={"pipeline": "seed_stream", "status": "failed"}).json()
+    assert both == {"total": 0, "offset": 0, "limit": 50, "items": []}
+
+
+def test_logs_of_a_run_and_of_one_block(ran: Ran) -> None:
+    logs = ran.client.get(f"/api/runs/{ran.flaky_ok}/logs").json()
+    assert [(line["block"], line["level"], line["message"]) for line in logs["items"]] == [
+        ("load", "INFO", "load ran"),
+        ("check", "INFO", "check ran"),
+    ]
+    one = ran.client.get(f"/api/runs/{ran.flaky_ok}/logs", params={"uuid": "check"}).json()
+    assert [line["message"] for line in one["items"]] == ["check ran"]
+
+
+def test_events_are_stored_in_order_and_paged_by_seq(ran: Ran) -> None:
+    events = ran.client.get(f"/api/runs/{ran.seed}/events").json()["items"]
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    runs = [(e["from"], e["to"]) for e in events if e["kind"] == "run"]
+    assert runs == [("created", "running"), ("running", "succeeded")]
+    d_children = {e["uuid"] for e in events if e["kind"] == "phase" and e["block"] == "D"}
+    assert len(d_children) == 100
+
+    after = ran.client.get(f"/api/runs/{ran.seed}/events", params={"after_seq": seqs[9], "limit": 5}).json()
+    assert [e["seq"] for e in after["items"]] == seqs[10:15]
+    phases = ran.client.get(f"/api/runs/{ran.seed}/events", params={"kind": "children_final"}).json()
+    assert {e["block"]: e["expected"] for e in phases["items"]} == {"B": 10, "C": 10, "D": 100}
+
+
+def test_unknown_run_is_404(ran: Ran) -> None:
+    response = ran.client.get("/api/runs/nope")
+    assert response.status_code == 404
+    assert "run 'nope' not found" in response.json()["error"]["message"]
+
+
+def test_a_second_start_while_one_runs_is_409(client: TestClient, workspace: Path) -> None:
+    wait_kernel_ready(client)
+    sleepy = start_run(client, "sleepy")
+
+    second = client.post("/api/pipelines/seed_stream/runs", json={})
+    cell = client.post("/api/pipelines/flaky/blocks/load/run", json={})
+
+    assert second.status_code == 409
+    assert sleepy in second.json()["error"]["message"]
+    assert "cancel it or wait" in second.json()["error"]["message"]
+    assert cell.status_code == 409
+    assert client.get("/api/kernel").json()["active_run"] == sleepy
+    client.post(f"/api/runs/{sleepy}/cancel")
+    assert wait_run(client, sleepy)["run"]["status"] == "cancelled"
