@@ -255,17 +255,3 @@ def test_decode_command_errors_name_the_field() -> None:
         decode_command('{"type":"start_run","pipeline":"etl","mode":"fast"}')
     with pytest.raises(DecodeError, match="field 'type'"):
         decode_command('{"type":"start"}')
-
-
-def test_port_resolved_renders_the_spec_log_line() -> None:
-    port = KERNEL_MESSAGES[-1]
-    assert isinstance(port, PortResolved)
-    limited = port.model_copy(
-        update={"mode": "limited", "capacity_items": 2048, "capacity_bytes": 4 << 20}
-    )
-    assert limited.line() == (
-        "block=join port=right edge=b.out->join.right mode=limited(default: dependent multi-input) "
-        "rows_per_buffer=512(est 2 KiB/item, bytes_per_row_buffer=1 MiB from pipeline) "
-        "cap=2048 items/4 MiB"
-    )
-    assert port.line().endswith("cap=unbounded")

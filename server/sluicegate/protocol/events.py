@@ -143,33 +143,6 @@ class PortResolved(_Event):
     capacity_items: int | None  # None for full edges
     capacity_bytes: int | None
 
-    def line(self) -> str:
-        """The INFO line of §4.5: `block=join port=right edge=b.out->join.right mode=full(
-        default: dependent multi-input) rows_per_buffer=512(est 2 KiB/item,
-        bytes_per_row_buffer=1 MiB from pipeline) cap=2048 items/4 MiB`."""
-        rows = "pending" if self.rows_per_buffer is None else str(self.rows_per_buffer)
-        why = self.rows_per_buffer_source
-        if self.est_item_bytes:
-            buffer = f"{_size(self.bytes_per_row_buffer)} from {self.bytes_source}"
-            why = f"est {_size(self.est_item_bytes)}/item, bytes_per_row_buffer={buffer}"
-        cap = "unbounded"
-        if self.capacity_items is not None and self.capacity_bytes is not None:
-            cap = f"{self.capacity_items} items/{_size(self.capacity_bytes)}"
-        return (
-            f"block={self.block} port={self.port} edge={self.edge} "
-            f"mode={self.mode}({self.mode_source}) rows_per_buffer={rows}({why}) cap={cap}"
-        )
-
-
-def _size(n: float) -> str:
-    """1048576 → "1 MiB", 2150.4 → "2.1 KiB"."""
-    unit = "B"
-    for bigger in ("KiB", "MiB", "GiB"):
-        if n < 1024:
-            break
-        n, unit = n / 1024, bigger
-    return f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
-
 
 class CellResult(_Event):
     """One notebook cell ran: its output preview, stdout and log, or its traceback."""
