@@ -33,7 +33,11 @@ class PlanError(SluicegateError):
 
 
 class BlockLoadError(PlanError):
-    """A block file cannot be imported or defines no block function."""
+    """A block file cannot be imported or defines no block function. `line` and `traceback`
+    point the editor at the problem when they are known."""
+
+    line: int | None = None
+    traceback: str | None = None
 
 
 class NotFound(SluicegateError):

@@ -110,7 +110,9 @@ def receive_until(
         try:
             frame = live.receive(max(left, 0.001))
         except (TimeoutError, ConnectionError) as exc:
-            pytest.fail(f"no frame matching {match!r} within {timeout} s ({exc}); {describe(frames)}")
+            pytest.fail(
+                f"no frame matching {match!r} within {timeout} s ({exc}); {describe(frames)}"
+            )
         frames.append(frame)
         if test(frame):
             return frame
@@ -130,7 +132,9 @@ def receive_for(live: LiveSocket, seconds: float) -> list[Frame]:
 
 def run_ended(run_id: str) -> Callable[[Frame], bool]:
     """Matches the event that says run `run_id` reached a terminal phase."""
-    return lambda f: f.get("run_id") == run_id and f.get("kind") == "run" and f.get("to") in TERMINAL
+    return lambda f: (
+        f.get("run_id") == run_id and f.get("kind") == "run" and f.get("to") in TERMINAL
+    )
 
 
 def start_run(client: TestClient | httpx.Client, pipeline: str, **variables: Any) -> str:
@@ -181,8 +185,17 @@ class LiveServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
         env = {**os.environ, "PYTHONPATH": str(REPO / "server")}
-        args = [sys.executable, "-m", "sluicegate", "serve", str(workspace), "--port", str(self.port)]
-        self.log = tempfile.TemporaryFile(mode="w+")  # a file: a pipe could fill and block it
+        args = [
+            sys.executable,
+            "-m",
+            "sluicegate",
+            "serve",
+            str(workspace),
+            "--port",
+            str(self.port),
+        ]
+        # A file, not a pipe (a full pipe would block the server); closed in stop().
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         self.process = subprocess.Popen(
             [*args, *([] if watch else ["--no-watch"])],
             env=env,

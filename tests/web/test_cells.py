@@ -3,18 +3,19 @@ traceback with the failing line for the editor."""
 
 from __future__ import annotations
 
+import pytest
 from api_helpers import start_run, wait_run
 from fastapi.testclient import TestClient
 
 CHECK_THAT_DIVIDES_BY_ZERO = """\
-if 'transformer' not in globals():
+if "transformer" not in globals():
     from mage_ai.data_preparation.decorators import transformer
 
 
 @transformer
 def check(rows, *args, **kwargs):
-    total = sum(row['x'] for row in rows)
-    return [row['x'] / (total - total) for row in rows]
+    total = sum(row["x"] for row in rows)
+    return [row["x"] / (total - total) for row in rows]
 """
 
 
@@ -58,18 +59,20 @@ def test_a_failing_cell_gives_its_traceback_and_line(client: TestClient) -> None
     error = cell["error"]
     assert (error["type"], error["message"]) == ("ZeroDivisionError", "division by zero")
     assert "pipelines/flaky/check.py" in error["traceback"]
-    assert "row['x'] / (total - total)" in error["traceback"]
+    assert 'row["x"] / (total - total)' in error["traceback"]
     assert error["line"] == 8
     detail = client.get(f"/api/runs/{cell['run_id']}").json()
     assert detail["run"]["kind"] == "cell" and detail["run"]["status"] == "failed"
 
 
 def test_a_cell_with_variables_fails_where_its_code_raises(client: TestClient) -> None:
-    cell = client.post("/api/pipelines/flaky/blocks/check/run", json={"variables": {"fail": True}}).json()
+    cell = client.post(
+        "/api/pipelines/flaky/blocks/check/run", json={"variables": {"fail": True}}
+    ).json()
 
     assert cell["status"] == "failed"
     assert cell["error"]["line"] == 9
-    assert "raise ValueError('check was told to fail')" in cell["error"]["traceback"]
+    assert 'raise ValueError("check was told to fail")' in cell["error"]["traceback"]
     assert [line["message"] for line in cell["logs"]] == ["check ran"]
 
 
@@ -83,7 +86,9 @@ def test_a_cell_whose_code_does_not_compile_names_the_line(client: TestClient) -
     assert "syntax error at line 3" in cell["error"]["message"]
 
 
-def test_a_cell_whose_code_does_not_compile_gives_the_line_to_the_editor(client: TestClient) -> None:
+def test_a_cell_whose_code_does_not_compile_gives_the_line_to_the_editor(
+    client: TestClient,
+) -> None:
     code = "@transformer\ndef check(rows, *args, **kwargs):\n    return [row for row in rows\n"
     client.put("/api/pipelines/flaky/blocks/check/code", json={"code": code})
 

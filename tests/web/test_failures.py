@@ -22,9 +22,11 @@ def test_a_block_that_raises_fails_the_run_and_keeps_its_traceback(client: TestC
     error = check["error"]
     assert (error["type"], error["message"]) == ("ValueError", "check was told to fail")
     assert "pipelines/flaky/check.py" in error["traceback"]
-    assert "raise ValueError('check was told to fail')" in error["traceback"]
+    assert 'raise ValueError("check was told to fail")' in error["traceback"]
     assert error["line"] == 9
-    assert "site-packages" not in error["traceback"] and "sluicegate/kernel" not in error["traceback"]
+    assert (
+        "site-packages" not in error["traceback"] and "sluicegate/kernel" not in error["traceback"]
+    )
 
 
 def test_deadlock_fails_with_the_cycle_and_the_fix(client: TestClient) -> None:
@@ -37,7 +39,9 @@ def test_deadlock_fails_with_the_cycle_and_the_fix(client: TestClient) -> None:
     assert "Deadlock" in error
     assert "Fix:" in error
     assert "J.right" in error and "buffering_mode: full" in error
-    (deadlock,) = client.get(f"/api/runs/{run_id}/events", params={"kind": "deadlock"}).json()["items"]
+    (deadlock,) = client.get(f"/api/runs/{run_id}/events", params={"kind": "deadlock"}).json()[
+        "items"
+    ]
     assert {hop["block"] for hop in deadlock["cycle"]} == {"S", "B", "J"}
     assert deadlock["suggestion"] == {"edge": "B.out->J.right", "set": {"mode": "full"}}
 
@@ -77,7 +81,9 @@ def test_a_full_rerun_runs_every_block_again(client: TestClient) -> None:
     assert logs == ["load ran", "check ran"]
 
 
-def test_a_graph_error_refuses_the_run_before_it_starts(client: TestClient, workspace: Path) -> None:
+def test_a_graph_error_refuses_the_run_before_it_starts(
+    client: TestClient, workspace: Path
+) -> None:
     yaml = workspace / "pipelines/flaky/pipeline.yaml"
     yaml.write_text(yaml.read_text().replace("to: check", "to: chekc"))
 
@@ -88,7 +94,9 @@ def test_a_graph_error_refuses_the_run_before_it_starts(client: TestClient, work
     assert client.get("/api/runs", params={"pipeline": "flaky"}).json()["total"] == 0
 
 
-def test_a_block_that_does_not_compile_fails_the_run_naming_file_and_line(client: TestClient) -> None:
+def test_a_block_that_does_not_compile_fails_the_run_naming_file_and_line(
+    client: TestClient,
+) -> None:
     client.put("/api/pipelines/flaky/blocks/check/code", json={"code": "def check(:\n"})
 
     detail = wait_run(client, start_run(client, "flaky"))

@@ -6,9 +6,11 @@ only read by the tests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from api_helpers import make_workspace, start_run, wait_kernel_ready, wait_run
@@ -68,7 +70,9 @@ def test_run_detail_summarises_blocks_without_listing_children(ran: Ran) -> None
 
 
 def test_children_come_a_page_at_a_time(ran: Ran) -> None:
-    page = ran.client.get(f"/api/runs/{ran.seed}/blocks/D/children", params={"limit": 10, "offset": 90}).json()
+    page = ran.client.get(
+        f"/api/runs/{ran.seed}/blocks/D/children", params={"limit": 10, "offset": 90}
+    ).json()
     assert (page["total"], page["offset"], page["limit"]) == (100, 90, 10)
     assert [c["uuid"] for c in page["items"]] == [f"D:9:{i}" for i in range(10)]
     assert all(c["phase"] == "succeeded" and c["items_out"] == 1 for c in page["items"])
@@ -93,15 +97,25 @@ def test_a_child_output_has_a_preview_and_metadata(ran: Ran) -> None:
 
 def test_runs_are_listed_newest_first_paged_and_filtered(ran: Ran) -> None:
     everything = ran.client.get("/api/runs").json()
-    assert [r["id"] for r in everything["items"]] == [ran.flaky_ok, ran.flaky_failed, ran.seed_again, ran.seed]
+    assert [r["id"] for r in everything["items"]] == [
+        ran.flaky_ok,
+        ran.flaky_failed,
+        ran.seed_again,
+        ran.seed,
+    ]
     page = ran.client.get("/api/runs", params={"limit": 2, "offset": 1}).json()
-    assert (page["total"], [r["id"] for r in page["items"]]) == (4, [ran.flaky_failed, ran.seed_again])
+    assert (page["total"], [r["id"] for r in page["items"]]) == (
+        4,
+        [ran.flaky_failed, ran.seed_again],
+    )
 
     seeds = ran.client.get("/api/runs", params={"pipeline": "seed_stream"}).json()
     assert {r["id"] for r in seeds["items"]} == {ran.seed, ran.seed_again}
     failed = ran.client.get("/api/runs", params={"status": "failed"}).json()
     assert [r["id"] for r in failed["items"]] == [ran.flaky_failed]
-    both = ran.client.get("/api/runs", params={"pipeline": "seed_stream", "status": "failed"}).json()
+    both = ran.client.get(
+        "/api/runs", params={"pipeline": "seed_stream", "status": "failed"}
+    ).json()
     assert both == {"total": 0, "offset": 0, "limit": 50, "items": []}
 
 
@@ -124,9 +138,13 @@ def test_events_are_stored_in_order_and_paged_by_seq(ran: Ran) -> None:
     d_children = {e["uuid"] for e in events if e["kind"] == "phase" and e["block"] == "D"}
     assert len(d_children) == 100
 
-    after = ran.client.get(f"/api/runs/{ran.seed}/events", params={"after_seq": seqs[9], "limit": 5}).json()
+    after = ran.client.get(
+        f"/api/runs/{ran.seed}/events", params={"after_seq": seqs[9], "limit": 5}
+    ).json()
     assert [e["seq"] for e in after["items"]] == seqs[10:15]
-    phases = ran.client.get(f"/api/runs/{ran.seed}/events", params={"kind": "children_final"}).json()
+    phases = ran.client.get(
+        f"/api/runs/{ran.seed}/events", params={"kind": "children_final"}
+    ).json()
     assert {e["block"]: e["expected"] for e in phases["items"]} == {"B": 10, "C": 10, "D": 100}
 
 
@@ -150,3 +168,26 @@ def test_a_second_start_while_one_runs_is_409(client: TestClient, workspace: Pat
     assert client.get("/api/kernel").json()["active_run"] == sleepy
     client.post(f"/api/runs/{sleepy}/cancel")
     assert wait_run(client, sleepy)["run"]["status"] == "cancelled"
+
+
+def test_two_starts_at_the_same_time_give_one_run_and_one_409(client: TestClient) -> None:
+    wait_kernel_ready(client)
+
+    def start(barrier: threading.Barrier, answers: list[tuple[int, dict[str, Any]]]) -> None:
+        barrier.wait()
+        response = client.post("/api/pipelines/seed_stream/runs", json={})
+        answers.append((response.status_code, response.json()))
+
+    for _ in range(6):
+        barrier = threading.Barrier(2)
+        answers: list[tuple[int, dict[str, Any]]] = []
+        threads = [threading.Thread(target=start, args=(barrier, answers)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        for code, body in answers:
+            if code == 201:
+                wait_run(client, body["run_id"])
+        codes = sorted(code for code, _ in answers)
+        assert codes == [201, 409], "a double click on Run starts one run"

@@ -56,19 +56,26 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
-        raise BlockLoadError(
+        error = BlockLoadError(
             f"block '{name}': syntax error at line {exc.lineno}: {exc.msg}; fix the code",
             where=str(path),
             block=name,
             field=f"line {exc.lineno}",
-        ) from exc
+        )
+        error.line = exc.lineno
+        error.traceback = "".join(traceback.format_exception_only(exc))
+        raise error from exc
     except Exception as exc:
         tb = traceback.format_exc(limit=-3)
-        raise BlockLoadError(
+        error = BlockLoadError(
             f"block '{name}': importing the file raised {type(exc).__name__}: {exc}\n{tb}",
             where=str(path),
             block=name,
-        ) from exc
+        )
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        error.line = frames[-1].lineno if frames else None
+        error.traceback = tb
+        raise error from exc
     if not registry.blocks:
         kinds = ", ".join(f"@{k}" for k in BLOCK_KINDS)
         raise BlockLoadError(

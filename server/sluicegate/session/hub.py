@@ -12,12 +12,12 @@ from sluicegate.protocol.codec import encode_dict
 from sluicegate.protocol.telemetry import Delta
 from sluicegate.session.mirror import merge
 
-MAX_QUEUED_EVENTS = 5000
+MAX_QUEUED_EVENTS = 1000
 
 
 class Client:
     def __init__(self) -> None:
-        self.events: list[tuple[int, str]] = []
+        self.events: list[tuple[str, int, str]] = []
         self.deltas: dict[str, dict[str, Any]] = {}
         self.resync = False
         self.wake = asyncio.Event()
@@ -34,7 +34,7 @@ class Client:
             if message.run:
                 merge(pending.setdefault("run", {}), message.run)
         elif not self.resync:
-            self.events.append((message.seq, frame))
+            self.events.append((message.run_id, message.seq, frame))
             if len(self.events) > MAX_QUEUED_EVENTS:
                 self.events.clear()
                 self.deltas.clear()
@@ -42,13 +42,25 @@ class Client:
         self.wake.set()
 
     def take(self) -> tuple[bool, list[str]]:
-        """(needs a fresh snapshot, frames to send in order)."""
+        """(needs a fresh snapshot, frames to send in order). Events keep their arrival
+        order; a run's coalesced delta goes before that run's first later event. After a
+        resync the pending deltas are dropped: the snapshot is newer."""
         resync, self.resync = self.resync, False
-        items = self.events + [(d["seq"], encode_dict(d)) for d in self.deltas.values()]
+        items, deltas = self.events, self.deltas
         self.events, self.deltas = [], {}
         self.wake.clear()
-        items.sort(key=lambda item: item[0])
-        return resync, [frame for _, frame in items]
+        if not resync:
+            for run_id, delta in deltas.items():
+                at = next(
+                    (
+                        i
+                        for i, (rid, seq, _) in enumerate(items)
+                        if rid == run_id and seq > delta["seq"]
+                    ),
+                    len(items),
+                )
+                items.insert(at, (run_id, delta["seq"], encode_dict(delta)))
+        return resync, [frame for _, _, frame in items]
 
 
 class Hub:

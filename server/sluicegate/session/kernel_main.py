@@ -10,7 +10,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from sluicegate.errors import SluicegateError
+from sluicegate.errors import BlockLoadError, SluicegateError
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.settings import with_mode
 from sluicegate.kernel.api import LocalKernel
@@ -108,11 +108,14 @@ class KernelService:
                 self.kernel, self.workspace, self.store, command, run_id, command.reuse_from
             )
         except SluicegateError as exc:
+            error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+            if isinstance(exc, BlockLoadError):
+                error.update(line=exc.line, traceback=exc.traceback)
             fields = {
                 "pipeline": command.pipeline,
                 "block": command.block,
                 "status": "failed",
-                "error": {"type": type(exc).__name__, "message": str(exc)},
+                "error": error,
             }
         self.sender.emit(
             CellResult.model_validate({"run_id": run_id, "seq": 0, "t": _ms(), **fields})

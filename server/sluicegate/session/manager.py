@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ from sluicegate.graph.build import load_pipeline
 from sluicegate.kernel.api import new_run_id
 from sluicegate.protocol import Message
 from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
-from sluicegate.protocol.events import CellResult, KernelStatus, PipelineChanged, RunPhase
+from sluicegate.protocol.events import (
+    CellResult,
+    KernelStatus,
+    Log,
+    Phase,
+    PipelineChanged,
+    RunPhase,
+)
 from sluicegate.session.history_bridge import HistoryBridge
 from sluicegate.session.hub import Client, Hub
 from sluicegate.session.mirror import RunMirror
@@ -25,6 +33,7 @@ from sluicegate.session.process import KernelProcess
 log = logging.getLogger("sluicegate.session")
 TERMINAL_RUN = {"succeeded", "failed", "cancelled", "interrupted"}
 CANCEL_DEADLINE_S = 1.5
+MAX_PUSHED_CHILD_FAILURES = 100
 
 
 class Session:
@@ -44,6 +53,8 @@ class Session:
         self._status: dict[str, Any] = {"status": "starting", "reason": None, "pid": None}
         self._seq = 0
         self._cancel_timer: asyncio.TimerHandle | None = None
+        self._claim_lock = threading.Lock()
+        self._child_failures: dict[str, int] = {}
         self.stopping = False
         self._started_at = time.monotonic()
         self._backoff = 0.0
@@ -78,17 +89,34 @@ class Session:
         variables: dict[str, Any],
         rerun_of: str | None = None,
     ) -> str:
-        self._refuse_if_busy()
-        topology = load_pipeline(
-            self.workspace, pipeline
-        )  # plan errors: 422 before anything starts
+        """Start a run (called from a worker thread); 409 while another run or cell is active."""
         run_id = new_run_id(pipeline)
-        resolved_mode = mode or topology.settings.mode
-        self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
-        self.active = {"run_id": run_id, "kind": "run", "pipeline": pipeline, "mode": resolved_mode}
-        command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
-        self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
+        self._claim({"run_id": run_id, "kind": "run", "pipeline": pipeline, "mode": mode})
+        try:
+            topology = load_pipeline(self.workspace, pipeline)  # plan errors: 422, nothing starts
+            resolved_mode = mode or topology.settings.mode
+            self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
+            assert self.active is not None
+            self.active["mode"] = resolved_mode
+            command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
+            self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
+        except BaseException:
+            self._release(run_id)
+            raise
         return run_id
+
+    def _claim(self, active: dict[str, Any]) -> None:
+        """Take the kernel for one run or cell, atomically (requests come on many threads)."""
+        with self._claim_lock:
+            if self.active is not None:
+                busy = f"{self.active['kind']} {self.active['run_id']}"
+                raise Conflict(f"{busy} is in progress; cancel it or wait for it to finish")
+            self.active = active
+
+    def _release(self, run_id: str) -> None:
+        with self._claim_lock:
+            if self.active is not None and self.active["run_id"] == run_id:
+                self.active = None
 
     def cancel_run(self, run_id: str) -> None:
         if self.active is None or self.active["run_id"] != run_id:
@@ -100,32 +128,43 @@ class Session:
     async def run_cell(
         self, pipeline: str, block: str, *, run_upstream: bool, variables: dict[str, Any]
     ) -> dict[str, Any]:
-        self._refuse_if_busy()
-        topology = load_pipeline(self.workspace, pipeline)
-        if block not in topology.blocks:
-            raise NotFound(f"pipeline '{pipeline}' has no block '{block}'")
-        run_id = "cell-" + new_run_id(pipeline)
-        reuse = self.history.latest_run_id(pipeline)
-        self.history.start_run(run_id, pipeline, "cell", topology.settings.mode, variables, None)
+        """Run one notebook cell on the stored outputs of the pipeline's latest run."""
         assert self.loop is not None
+        run_id = "cell-" + new_run_id(pipeline)
         future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
-        self.active = {"run_id": run_id, "kind": "cell", "pipeline": pipeline, "future": future}
-        self.kernel.send(
-            RunCell(
-                pipeline=pipeline,
-                block=block,
-                run_upstream=run_upstream,
-                variables=variables,
-                run_id=run_id,
-                reuse_from=reuse,
-            )
+        self._claim(
+            {
+                "run_id": run_id,
+                "kind": "cell",
+                "pipeline": pipeline,
+                "block": block,
+                "future": future,
+            }
         )
+        try:
+            topology = await asyncio.to_thread(load_pipeline, self.workspace, pipeline)
+            if block not in topology.blocks:
+                raise NotFound(
+                    f"pipeline '{pipeline}' has no block '{block}'; pick one of its blocks"
+                )
+            reuse = await asyncio.to_thread(self.history.latest_run_id, pipeline)
+            self.history.start_run(
+                run_id, pipeline, "cell", topology.settings.mode, variables, None
+            )
+            self.kernel.send(
+                RunCell(
+                    pipeline=pipeline,
+                    block=block,
+                    run_upstream=run_upstream,
+                    variables=variables,
+                    run_id=run_id,
+                    reuse_from=reuse,
+                )
+            )
+        except BaseException:
+            self._release(run_id)
+            raise
         return await future
-
-    def _refuse_if_busy(self) -> None:
-        if self.active is not None:
-            active = f"{self.active['kind']} {self.active['run_id']}"
-            raise Conflict(f"{active} is in progress; cancel it or wait for it to finish")
 
     # ---- messages from the kernel ---------------------------------------------------------
     def _from_thread(self, message: Message) -> None:
@@ -139,12 +178,27 @@ class Session:
             message = message.model_copy(update={"seq": self._next_seq()})
         elif isinstance(message, CellResult):
             self._finish_cell(message)
-        self.hub.publish(message)
+        if self._for_browsers(message):
+            self.hub.publish(message)
         if message.type == "event":
             self.history.on_event(message)
         if isinstance(message, RunPhase) and message.to in TERMINAL_RUN:
             error = message.error.message if message.error else None
             self._end(message.run_id, message.to, error)
+
+    def _for_browsers(self, message: Message) -> bool:
+        """Per-child details are fetched on demand, never pushed (SPEC §4.14.2): a child's
+        phase changes reach browsers as counters in deltas, except its first failures; log
+        lines stay in the history (the inspector pages through them)."""
+        if isinstance(message, Log):
+            return False
+        if isinstance(message, Phase) and message.uuid != message.block:
+            if message.to != "failed":
+                return False
+            pushed = self._child_failures.get(message.run_id, 0)
+            self._child_failures[message.run_id] = pushed + 1
+            return pushed < MAX_PUSHED_CHILD_FAILURES
+        return True
 
     def _finish_cell(self, message: CellResult) -> None:
         active = self.active
@@ -157,8 +211,7 @@ class Session:
                 future.set_result(message.model_dump(by_alias=True))
 
     def _end(self, run_id: str, status: str, error: str | None) -> None:
-        if self.active is not None and self.active["run_id"] == run_id:
-            self.active = None
+        self._release(run_id)
         if self._cancel_timer is not None:
             self._cancel_timer.cancel()
             self._cancel_timer = None
@@ -211,7 +264,7 @@ class Session:
                     "seq": self._next_seq(),
                     "t": _ms(),
                     "pipeline": active["pipeline"],
-                    "block": "",
+                    "block": active.get("block", ""),
                     "status": "failed",
                     "error": {"type": "KernelDied", "message": reason},
                 }

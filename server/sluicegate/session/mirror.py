@@ -60,6 +60,10 @@ class RunMirror:
                 merge(state["run"], message.run)
         elif isinstance(message, RunPhase):
             state["run"]["phase"] = message.to
+            if message.to == "running":
+                state["run"].setdefault("started_t", message.t)
+            else:
+                state["run"]["finished_t"] = message.t
             if message.error is not None:
                 state["run"]["error"] = message.error.model_dump()
         elif isinstance(message, Phase) and message.uuid == message.block:

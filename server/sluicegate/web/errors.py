@@ -4,6 +4,7 @@ the body names what is wrong and where."""
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from sluicegate.errors import PlanError, SluicegateError
@@ -20,3 +21,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SluicegateError)
     async def _translate(request: Request, exc: SluicegateError) -> JSONResponse:
         return JSONResponse(error_body(exc), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A bad request body or query gets the same shape, naming the field."""
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+        message = "; ".join(problems) or "invalid request"
+        body = {
+            "error": {
+                "type": "RequestValidationError",
+                "message": message,
+                "field": problems[0].split(":")[0] if problems else "",
+            }
+        }
+        return JSONResponse(body, status_code=422)

@@ -185,6 +185,19 @@ class EventPage(BaseModel):
     items: list[dict[str, Any]]
 
 
+class BlockOut(BaseModel):
+    name: str
+    spec: dict[str, Any] = Field(description="the block's settings as saved in pipeline.yaml")
+    file: str
+    code: str | None = None
+    error: dict[str, Any] | None = Field(None, description="{message, where, block, field, line}")
+
+
+class Cancelling(BaseModel):
+    run_id: str
+    status: Literal["cancelling"] = "cancelling"
+
+
 class Started(BaseModel):
     run_id: str
 

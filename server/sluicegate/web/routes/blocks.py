@@ -11,6 +11,7 @@ from sluicegate.errors import NotFound
 from sluicegate.web.models import (
     BlockCode,
     BlockCreate,
+    BlockOut,
     BlockPatch,
     EdgeCreate,
     PipelineDetail,
@@ -35,7 +36,7 @@ async def add_block(pipeline: str, body: BlockCreate, editor: EditorDep) -> dict
     )
 
 
-@router.get("/blocks/{block}")
+@router.get("/blocks/{block}", response_model=BlockOut)
 async def read_block(pipeline: str, block: str, editor: EditorDep) -> dict[str, Any]:
     data: dict[str, Any] = await run_in_threadpool(editor.read_pipeline, pipeline)
     found = data["blocks"].get(block)

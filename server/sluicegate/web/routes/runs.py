@@ -14,6 +14,7 @@ from sluicegate.web.deps import EngineDep, SessionDep
 from sluicegate.web.models import (
     BlockRunOut,
     BlockRunPage,
+    Cancelling,
     CellResultOut,
     CellRun,
     EventPage,
@@ -53,7 +54,7 @@ async def run_cell(pipeline: str, block: str, body: CellRun, session: SessionDep
     )
 
 
-@router.post("/api/runs/{run_id}/cancel", status_code=202)
+@router.post("/api/runs/{run_id}/cancel", status_code=202, response_model=Cancelling)
 async def cancel_run(run_id: str, session: SessionDep) -> dict[str, str]:
     session.cancel_run(run_id)
     return {"run_id": run_id, "status": "cancelling"}

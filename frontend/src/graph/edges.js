@@ -1,0 +1,116 @@
+// One edge as SVG: an orthogonal path with rounded corners and an arrow, a wide invisible
+// stroke to click on, and a gauge in the label box ELK reserved: the resolved buffer mode in
+// the editor; the buffer fill bar, items through and spill in a live run (SPEC §4.14.1).
+import { s, fmtNumber, fmtBytes } from "../core/dom.js";
+import { GAUGE_W, GAUGE_H } from "./layout.js";
+
+const BAR_X = 8;
+const BAR_W = GAUGE_W - 16;
+
+export function pathOf(points, radius = 8) {
+  if (!points.length) return "";
+  let d = `M${points[0].x},${points[0].y}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const [a, b, c] = [points[i - 1], points[i], points[i + 1]];
+    const r = Math.min(radius, Math.hypot(b.x - a.x, b.y - a.y) / 2, Math.hypot(c.x - b.x, c.y - b.y) / 2);
+    const p1 = toward(b, a, r);
+    const p2 = toward(b, c, r);
+    d += ` L${p1.x},${p1.y} Q${b.x},${b.y} ${p2.x},${p2.y}`;
+  }
+  const last = points[points.length - 1];
+  return d + ` L${last.x},${last.y}`;
+}
+
+function toward(from, to, r) {
+  const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+  return { x: from.x + ((to.x - from.x) * r) / len, y: from.y + ((to.y - from.y) * r) / len };
+}
+
+export function fillLevel(ratio) {
+  return ratio > 0.85 ? "red" : ratio > 0.6 ? "yellow" : "green";
+}
+
+// -> {g, update(telemetry), setPlan(planEdge)}
+export function drawEdge(edge, route) {
+  const d = pathOf(route.points);
+  const g = s("g", { class: "edge", "data-edge": edge.id });
+  g.append(
+    s("path", { class: "edge-hit", d }),
+    s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" }),
+  );
+  const box = route.label;
+  const gauge = s("g", { class: "gauge", transform: `translate(${box.x},${box.y})` });
+  const title = s("title", {}, edge.id);
+  const top = s("text", { class: "gauge-top", x: BAR_X, y: 13 });
+  const right = s("text", { class: "gauge-right", x: GAUGE_W - 8, y: 13, "text-anchor": "end" });
+  const track = s("rect", { class: "gauge-track", x: BAR_X, y: 18, width: BAR_W, height: 7, rx: 3.5 });
+  const fill = s("rect", { class: "gauge-fill level-green", x: BAR_X, y: 18, width: 0, height: 7, rx: 3.5 });
+  const bottom = s("text", { class: "gauge-bottom", x: BAR_X, y: 34 });
+  gauge.append(title, s("rect", { class: "gauge-bg", width: GAUGE_W, height: GAUGE_H, rx: 6 }), top, right, track, fill, bottom);
+  g.append(gauge);
+
+  const set = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+  let level = "level-green";
+  const setLevel = (next) => { if (next !== level) { fill.classList.replace(level, next); level = next; } };
+  return {
+    g,
+    // Editor: the port's resolved mode and capacity, with where they come from.
+    setPlan(plan) {
+      const mode = plan && plan.buffering_mode ? plan.buffering_mode.value : "default";
+      const rows = plan && plan.rows_per_buffer ? plan.rows_per_buffer.value : null;
+      const exchange = plan && plan.exchange ? plan.exchange.value : "pipelined";
+      g.classList.toggle("mode-full", mode === "full");
+      fill.setAttribute("width", 0);
+      set(top, mode === "full" ? "full (spills)" : `limited`);
+      set(right, mode === "full" ? "∞" : rows ? `cap ${fmtNumber(rows * 4)}` : "auto");
+      set(bottom, `${exchange === "blocking" ? "batch" : "stream"} · ${plan ? plan.buffering_mode.source : ""}`.slice(0, 24));
+      title.textContent = `${edge.id}\nbuffering_mode: ${mode}${plan ? ` (${plan.buffering_mode.source})` : ""}` +
+        (rows ? `\nrows_per_buffer: ${rows} (${plan.rows_per_buffer.source}) → capacity ${rows * 4} items` : "");
+    },
+    // Live: fill / capacity as a bar, green ≤ 60 %, yellow ≤ 85 %, red above.
+    update(t) {
+      if (!t) { set(top, "idle"); set(right, ""); set(bottom, ""); fill.setAttribute("width", 0); return; }
+      const fillNow = t.fill || {};
+      const total = t.total || {};
+      g.dataset.state = t.state || "";
+      g.dataset.fill = fillNow.items || 0;
+      g.dataset.through = total.items_in || 0;
+      if (t.capacity) {
+        const ratio = fillNow.ratio ?? (t.capacity.items ? fillNow.items / t.capacity.items : 0);
+        fill.setAttribute("width", Math.max(ratio > 0 ? 3 : 0, Math.min(1, ratio) * BAR_W));
+        setLevel(`level-${fillNow.level || fillLevel(ratio)}`);
+        set(top, `${fmtNumber(fillNow.items || 0)} / ${fmtNumber(t.capacity.items)}`);
+        g.classList.remove("mode-full");
+      } else {
+        const spilled = (t.spilled && t.spilled.items) || 0;
+        fill.setAttribute("width", fillNow.items ? Math.min(BAR_W, 3 + Math.log10(1 + fillNow.items) * 14) : 0);
+        setLevel(spilled ? "level-spill" : "level-full");
+        set(top, `full · ${fmtNumber(fillNow.items || 0)}`);
+        g.classList.add("mode-full");
+      }
+      set(right, `${fmtNumber(total.items_in || 0)} in`);
+      const spill = t.spilled && t.spilled.items ? ` · spilled ${fmtNumber(t.spilled.items)} (${fmtBytes(t.spilled.bytes)})` : "";
+      const discarded = total.discarded ? ` · ${fmtNumber(total.discarded)} dropped` : "";
+      const live = t.state === "active" || t.state === "ready" || t.state === "upstream_done";
+      const bp = live && (t.bp_frac || 0) > 0.05 ? ` · bp ${Math.round(t.bp_frac * 100)}%` : "";
+      const line = `${t.exchange === "blocking" ? "batch · " : ""}${t.state.replace("_", " ")}${spill}${discarded}${bp}`;
+      set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
+      g.classList.toggle("edge-bp", (t.bp_frac || 0) > 0.5);
+      title.textContent = `${edge.id}\nmode: ${t.mode} (${t.mode_source})\nstate: ${t.state}\n` +
+        `fill: ${fillNow.items || 0} items, ${fmtBytes(fillNow.bytes || 0)}` +
+        (t.capacity ? ` of ${t.capacity.items} items / ${fmtBytes(t.capacity.bytes)}` : " (full: no limit)") +
+        `\nthrough: ${total.items_in || 0} in, ${total.items_out || 0} out` +
+        `\nback pressure: ${Math.round((t.bp_frac || 0) * 100)} % of the window` +
+        (t.spilled && t.spilled.items ? `\nspilled: ${t.spilled.items} items, ${fmtBytes(t.spilled.bytes)}` : "") +
+        (total.discarded ? `\ndiscarded: ${total.discarded} items` : "");
+    },
+  };
+}
+
+export function arrowDefs() {
+  return s("defs", {},
+    s("marker", { id: "sg-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+      s("path", { d: "M0,1 L9,5 L0,9 z", class: "edge-arrow" })),
+    s("pattern", { id: "sg-dots", width: 20, height: 20, patternUnits: "userSpaceOnUse" },
+      s("circle", { cx: 1, cy: 1, r: 1, class: "grid-dot" })));
+}

@@ -1,0 +1,259 @@
+// One code cell: header, notices (changed on disk, compile error, warnings), the editor
+// (created lazily, a plain <pre> until then) and the output of its last run.
+import { api } from "../core/api.js";
+import { h } from "../core/dom.js";
+import { cellHead } from "./cell_head.js";
+import { createEditor, markError, replaceDoc } from "./editor.js";
+import { requestErrorView, resultView, runningView } from "./output.js";
+
+const LINE_PX = 20.15; // 13px code at line-height 1.55 (editor.js theme)
+
+export class Cell {
+  // ctx: {pipeline, inspect(runId, block), dirtyChanged()}
+  constructor(name, ctx) {
+    this.name = name;
+    this.ctx = ctx;
+    this.view = null;
+    this.saved = null; // the code as saved on disk, as far as we know
+    this.inFlight = null; // the code of a save not yet answered
+    this.theirs = null; // code changed on disk while we had unsaved edits
+    this.compileError = null;
+    this.result = null;
+    this.running = false;
+    this.head = cellHead(name, { save: () => this.save(), run: () => this.run(), stop: () => this.stop() });
+    this.notice = h("div.cell-notice", { hidden: true });
+    this.problems = h("div.cell-problems");
+    this.editorHost = h("div.cell-editor");
+    this.output = h("div.cell-output-slot");
+    this.el = h("section.cell", { dataset: { block: name }, "aria-label": `block ${name}` },
+      this.head.el, this.notice, this.problems, this.editorHost, this.output);
+  }
+
+  // ---- what the server says ----------------------------------------------------------------
+  setMeta(meta) {
+    this.meta = meta;
+    this.head.render(meta);
+    const problems = [];
+    if (meta.planError) problems.push(h("div.cell-problem.error", {}, meta.planError.message));
+    for (const w of meta.warnings) problems.push(h("div.cell-problem.warning", {}, w.port ? `port ${w.port}: ${w.message}` : w.message));
+    this.problems.replaceChildren(...problems);
+  }
+
+  // The block as read from disk: {file, code, error}.
+  setBlock(info) {
+    this.compileError = info.error || null;
+    if (info.code !== null && info.code !== undefined) this.disk(info.code);
+    this.renderCompileError();
+    this.applyMark();
+  }
+
+  // Code read from disk (a file watcher event, or a fresh read of the pipeline).
+  disk(code) {
+    if (this.saved === null) {
+      this.saved = code;
+      this.showPlaceholder();
+      return;
+    }
+    if (code === this.saved || code === this.inFlight) {
+      this.saved = code;
+      if (this.theirs !== null) { this.theirs = null; this.renderNotice(); } // reverted on disk
+      return;
+    }
+    if (!this.dirty() || this.text() === code) {
+      this.saved = code;
+      this.setText(code);
+      this.theirs = null;
+      this.renderNotice();
+    } else {
+      this.theirs = code;
+      this.renderNotice();
+    }
+    this.refreshDirty();
+  }
+
+  // ---- the editor --------------------------------------------------------------------------
+  text() {
+    return this.view ? this.view.state.doc.toString() : this.saved ?? "";
+  }
+
+  setText(code) {
+    if (this.view) replaceDoc(this.view, code);
+    else this.showPlaceholder();
+  }
+
+  dirty() {
+    return this.view !== null && this.text() !== this.saved;
+  }
+
+  showPlaceholder() {
+    if (this.view) return;
+    const code = this.saved ?? "";
+    const pre = h("pre.cell-placeholder", { on: { mousedown: (e) => { e.preventDefault(); this.mountEditor(); this.view.focus(); } } }, code);
+    const height = code.split("\n").length * LINE_PX + 12;
+    pre.style.minHeight = `${height}px`;
+    // What the cell measures while the browser skips drawing it (content-visibility).
+    this.el.style.containIntrinsicSize = `auto ${Math.round(height + 46)}px`;
+    this.editorHost.replaceChildren(pre);
+  }
+
+  mountEditor() {
+    if (this.view) return;
+    this.editorHost.replaceChildren();
+    this.view = createEditor(this.editorHost, this.saved ?? "", {
+      change: () => this.refreshDirty(),
+      save: () => this.save(),
+      run: () => this.run(),
+    });
+    this.applyMark();
+  }
+
+  // Give the editor back (far off screen): only when nothing would be lost.
+  unmountEditor() {
+    if (!this.view || this.dirty() || this.view.hasFocus || this.theirs !== null) return;
+    this.view.destroy();
+    this.view = null;
+    this.showPlaceholder();
+  }
+
+  refreshDirty() {
+    const dirty = this.dirty();
+    this.el.classList.toggle("dirty", dirty);
+    this.head.setDirty(dirty);
+    this.ctx.dirtyChanged();
+  }
+
+  applyMark() {
+    if (!this.view) return;
+    const error = this.compileError || (this.result && this.result.error);
+    markError(this.view, error && error.line ? error : null);
+  }
+
+  renderCompileError() {
+    this.el.classList.toggle("has-compile-error", Boolean(this.compileError));
+    const old = this.el.querySelector(".cell-compile-error");
+    const box = this.compileError ? h("div.cell-compile-error.error-box", { "data-testid": "compile-error" }, this.compileError.message) : null;
+    if (old && box) old.replaceWith(box);
+    else if (old) old.remove();
+    else if (box) this.problems.before(box);
+  }
+
+  renderNotice() {
+    this.notice.hidden = this.theirs === null;
+    if (this.theirs === null) return this.notice.replaceChildren();
+    this.notice.replaceChildren(
+      h("span.cell-notice-text", {}, h("strong", {}, "Changed on disk."), ` ${this.meta?.file || "The file"} was edited in another editor while you have unsaved changes here.`),
+      h("button", { on: { click: () => this.loadTheirs() } }, "Load theirs"),
+      h("button", { on: { click: () => this.keepMine() } }, "Keep mine"),
+    );
+  }
+
+  loadTheirs() {
+    this.saved = this.theirs;
+    this.theirs = null;
+    this.setText(this.saved);
+    this.renderNotice();
+    this.refreshDirty();
+  }
+
+  keepMine() {
+    this.saved = this.theirs; // mine still differs from it: unsaved until I save over theirs
+    this.theirs = null;
+    this.renderNotice();
+    this.refreshDirty();
+  }
+
+  // ---- actions -----------------------------------------------------------------------------
+  async save() {
+    if (!this.view || this.inFlight !== null) return !this.dirty();
+    const code = this.text();
+    if (code === this.saved) return true;
+    this.inFlight = code;
+    this.head.setBusy("saving");
+    try {
+      const data = await api.saveCode(this.ctx.pipeline, this.name, code);
+      this.saved = code;
+      this.theirs = null;
+      this.renderNotice();
+      const info = data && data.blocks && data.blocks[this.name];
+      this.compileError = (info && info.error) || null;
+      this.renderCompileError();
+      this.applyMark();
+      return true;
+    } catch (err) {
+      this.showOutput(requestErrorView(`Could not save: ${err.message}`, { close: () => this.showOutput(null) }));
+      return false;
+    } finally {
+      this.inFlight = null;
+      this.head.setBusy(null);
+      this.refreshDirty();
+    }
+  }
+
+  async run() {
+    if (this.running) return;
+    if (this.dirty() && !(await this.save())) return;
+    const upstream = this.head.upstream();
+    this.running = true;
+    this.head.setBusy("running");
+    this.el.classList.add("running");
+    this.showOutput(runningView(upstream));
+    try {
+      const result = await api.runCell(this.ctx.pipeline, this.name, { run_upstream: upstream });
+      this.showResult({ ...result, run_upstream: upstream });
+      this.output.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    } catch (err) {
+      this.showOutput(requestErrorView(err.message, { close: () => this.showOutput(null) }));
+    } finally {
+      this.running = false;
+      this.el.classList.remove("running");
+      this.head.setBusy(null);
+    }
+  }
+
+  // Cancel the cell run in progress (the kernel runs one thing at a time: the active run).
+  async stop() {
+    try {
+      const kernel = await api.kernel();
+      if (kernel.active_run && kernel.active_run.startsWith("cell-")) await api.cancelRun(kernel.active_run);
+    } catch (err) {
+      if (err.status !== 404) this.showOutput(requestErrorView(`Could not stop: ${err.message}`, { close: () => this.showOutput(null) }));
+    }
+  }
+
+  // A cell_result event (this cell run from another tab or page); our own runs render above.
+  remoteResult(result) {
+    if (this.running || (this.result && this.result.run_id === result.run_id)) return;
+    this.showResult(result);
+  }
+
+  showResult(result) {
+    this.result = result;
+    this.el.dataset.status = result.status;
+    this.applyMark();
+    const on = {
+      inspect: (runId) => this.ctx.inspect(runId, this.name),
+      close: () => { this.result = null; delete this.el.dataset.status; this.applyMark(); this.showOutput(null); },
+    };
+    this.showOutput(resultView(result, { file: this.meta?.file, on }));
+  }
+
+  showOutput(el) {
+    this.output.replaceChildren(...(el ? [el] : []));
+  }
+
+  focus() {
+    this.mountEditor();
+    // Instantly, not smoothly: cells far away have estimated heights until they are drawn.
+    this.el.scrollIntoView({ block: "start" });
+    this.view.focus();
+    requestAnimationFrame(() => this.el.scrollIntoView({ block: "start" }));
+    this.el.classList.remove("flash");
+    void this.el.offsetWidth; // restart the animation
+    this.el.classList.add("flash");
+  }
+
+  destroy() {
+    if (this.view) this.view.destroy();
+    this.el.remove();
+  }
+}

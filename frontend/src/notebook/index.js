@@ -1,0 +1,138 @@
+// The notebook view: every block of a pipeline as a code cell, in graph order.
+//
+//   const notebook = mountNotebook(root, {pipeline, data});   // data: GET /api/pipelines/{name}
+//   notebook.update(data); notebook.focusBlock("B"); notebook.destroy();
+//
+// Edits made on disk (pipeline_changed events) reach the cells by themselves; cell results
+// of runs started elsewhere (cell_result events) show under their cell. Editors exist only
+// near the viewport (lazy.js), so a pipeline of hundreds of blocks opens and scrolls at once.
+import { live } from "../core/live.js";
+import { h } from "../core/dom.js";
+import { Cell } from "./cell.js";
+import { openInspectorDrawer } from "./drawer.js";
+import { lazyEditors } from "./lazy.js";
+import { graphOrder, inputsOf, kindOf } from "./order.js";
+import "./notebook.css";
+
+const MOD = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? "⌘" : "Ctrl";
+
+export function mountNotebook(root, { pipeline, data }) {
+  const cells = new Map();
+  const list = h("div.notebook-cells");
+  const summary = h("span.notebook-summary");
+  const unsaved = h("span.notebook-unsaved");
+  const saveAll = h("button.notebook-save-all", { hidden: true, on: { click: () => cells.forEach((c) => c.dirty() && c.save()) } }, "Save all");
+  const banner = h("div.notebook-banner", { hidden: true });
+  const bar = h("div.notebook-bar", {},
+    summary, h("span.spacer"), unsaved, saveAll,
+    h("span.notebook-keys", {}, h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " run · ", h("kbd", {}, MOD), "+", h("kbd", {}, "S"), " save"),
+  );
+  const el = h("div.notebook", {}, bar, banner, list);
+  root.append(el);
+
+  const ctx = {
+    pipeline,
+    inspect: (runId, block) => openInspectorDrawer({ runId, block }),
+    dirtyChanged: () => refreshUnsaved(),
+  };
+  const editors = lazyEditors((target) => cells.get(target.dataset.block));
+
+  function refreshUnsaved() {
+    const n = [...cells.values()].filter((c) => c.dirty()).length;
+    unsaved.textContent = n ? `${n} unsaved` : "";
+    saveAll.hidden = n === 0;
+  }
+
+  function update(next) {
+    data = next || { blocks: {}, edges: [] };
+    const order = graphOrder(data);
+    const wanted = new Set(order);
+    for (const [name, cell] of cells) {
+      if (!wanted.has(name)) {
+        editors.forget(cell);
+        cell.destroy();
+        cells.delete(name);
+      }
+    }
+    const error = data.error;
+    order.forEach((name, i) => {
+      let cell = cells.get(name);
+      const info = (data.blocks || {})[name] || { file: `${name}.py`, code: null, error: null };
+      if (!cell) {
+        cell = new Cell(name, ctx);
+        cells.set(name, cell);
+        editors.watch(cell);
+      }
+      const spec = ((data.spec && data.spec.blocks) || []).find((b) => b.name === name) || {};
+      cell.setMeta({
+        pipeline,
+        position: i + 1,
+        spec,
+        file: info.file,
+        kind: kindOf(info.code ?? cell.saved),
+        inputs: inputsOf(data, name),
+        warnings: (data.warnings || []).filter((w) => w.block === name),
+        planError: error && error.block === name ? error : null,
+      });
+      cell.setBlock(info);
+      const at = list.children[i];
+      if (at !== cell.el) list.insertBefore(cell.el, at || null);
+    });
+    const n = order.length;
+    summary.textContent = n ? `${n} ${n === 1 ? "block" : "blocks"} in graph order` : "";
+    const general = error && (!error.block || !wanted.has(error.block)) ? error : null;
+    banner.hidden = !general;
+    banner.textContent = general ? general.message : "";
+    if (!n) list.replaceChildren(h("div.notebook-empty", {}, "This pipeline has no blocks yet. Add one in the graph view."));
+    else list.querySelector(".notebook-empty")?.remove();
+    refreshUnsaved();
+  }
+
+  function onChange(msg) {
+    if (msg.change === "deleted") {
+      banner.hidden = false;
+      banner.textContent = `Pipeline ${pipeline} was deleted on disk.`;
+      return;
+    }
+    if (msg.spec) update(msg.spec);
+    else if (msg.change === "block" && msg.block && msg.code != null) cells.get(msg.block)?.disk(msg.code);
+    else if (msg.error) {
+      banner.hidden = false;
+      banner.textContent = msg.error.message;
+    }
+    refreshUnsaved();
+  }
+
+  const unsubscribe = live.subscribe((changes) => {
+    for (const msg of changes.events) {
+      if (msg.pipeline !== pipeline) continue;
+      if (msg.kind === "pipeline_changed") onChange(msg);
+      else if (msg.kind === "cell_result") cells.get(msg.block)?.remoteResult(msg);
+    }
+  });
+
+  const beforeUnload = (event) => {
+    if ([...cells.values()].some((c) => c.dirty())) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  };
+  window.addEventListener("beforeunload", beforeUnload);
+
+  update(data);
+  return {
+    update,
+    focusBlock(name) {
+      const cell = cells.get(name);
+      if (cell) cell.focus();
+    },
+    destroy() {
+      unsubscribe();
+      editors.disconnect();
+      window.removeEventListener("beforeunload", beforeUnload);
+      for (const cell of cells.values()) cell.destroy();
+      cells.clear();
+      el.remove();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// The run view: the pipeline's graph with live buffer fill, block states and child counters;
+// a deadlock banner; a timeline of block and child runs and the output inspector in a dock;
+// a side panel with the run or the selected block; run controls in the header.
+import { h, clear } from "../../core/dom.js";
+import { api } from "../../core/api.js";
+import { live } from "../../core/live.js";
+import { GraphView } from "../../graph/view.js";
+import { graphFromPipeline, graphFromTelemetry } from "../../graph/model.js";
+import { applyOverlay, stateFromReport, withEventCounts } from "../../run/overlay.js";
+import { deadlockBanner } from "../../run/deadlock.js";
+import { Timeline } from "../../run/timeline.js";
+import { TimelineModel } from "../../run/timeline_model.js";
+import { blockDetail } from "../../run/block_detail.js";
+import { runSummary } from "../../run/summary.js";
+import { bottomDock } from "../../run/dock.js";
+import { runHeader } from "./header.js";
+import { loadHistory, chooseGraph } from "./history.js";
+import { reportError } from "../common.js";
+import "../pages.css";
+import "../editor/editor.css";
+import "../../panel/panel.css";
+import "../../run/run.css";
+
+export function mountRun(root, { run_id: runId }) {
+  const goTo = (id) => { location.href = `/runs/${encodeURIComponent(id)}`; };
+  const header = runHeader({ runId, onStarted: goTo });
+  const graphHost = h("div.graph-host");
+  const main = h("div.run-main");
+  const panel = h("aside.side-panel.run-panel", { "aria-label": "details" });
+  root.append(h("div.run-page", { "data-run": runId }, header.el, h("div.run-body", {}, main, panel)));
+  const page = { runId, detail: null, pipelineData: null, base: null, graph: null, selection: null, detailView: null, deadlock: null };
+  const banner = deadlockBanner({ pipeline: null, onRerun: (mode) => startNew(mode) });
+  main.append(banner.el, graphHost);
+  const dock = bottomDock(main, { runId });
+  const view = new GraphView(graphHost, { mode: "live", onSelect: (sel) => select(sel) });
+  const timeline = new Timeline(dock.timelineHost, { onSelect: (name) => { view.select({ type: "block", name }); } });
+  const model = new TimelineModel();
+  timeline.setModel(model);
+  const summary = runSummary();
+  panel.append(summary.el);
+
+  async function startNew(mode) {
+    try {
+      const run = page.detail.run;
+      goTo((await api.startRun(run.pipeline, { mode, variables: run.variables || {} })).run_id);
+    } catch (err) { reportError(err); }
+  }
+
+  function liveState() {
+    return live.state(runId) || (page.detail && stateFromReport(page.detail));
+  }
+
+  function select(sel) {
+    page.selection = sel;
+    clear(panel);
+    page.detailView = null;
+    const block = sel && sel.type === "block" && page.graph && page.graph.blocks.get(sel.name);
+    if (block) {
+      page.detailView = blockDetail({ runId, block, onInspect: (target) => dock.inspect(target) });
+      panel.append(page.detailView.el);
+      // A replicated block has no output of its own: the inspector opens on its children.
+      dock.inspect({ block: block.name, uuid: block.replicated ? null : block.name });
+      if (block.replicated && sel.children) page.detailView.el.querySelector("[data-testid=children]").scrollIntoView({ block: "nearest" });
+    } else {
+      panel.append(summary.el);
+      dock.select("timeline");
+    }
+    render();
+  }
+
+  async function setGraph(graph) {
+    page.graph = graph;
+    timeline.setOrder(graph.order);
+    await view.setGraph(graph, { emptyText: "This run has no blocks." });
+    if (page.deadlock) banner.show(page.deadlock, view);
+    render();
+  }
+
+  // Live changes come with every frame while a run streams; the page is redrawn at most
+  // five times a second, which keeps each frame's work small.
+  let renderTimer = null;
+  let lastRender = 0;
+  function requestRender() {
+    if (renderTimer) return;
+    const wait = Math.max(0, 200 - (performance.now() - lastRender));
+    renderTimer = setTimeout(() => { renderTimer = null; render(); }, wait);
+  }
+
+  function render() {
+    lastRender = performance.now();
+    const state = liveState();
+    if (!state || !page.detail) return;
+    applyOverlay(view, state, model);
+    const phase = (live.state(runId) && live.state(runId).run.phase) || page.detail.run.status;
+    header.update(page.detail.run, phase, page.pipelineData && page.pipelineData.spec && page.pipelineData.spec.variables, state.run && state.run.started_t);
+    timeline.setRun({ running: phase === "running" });
+    const order = page.graph ? page.graph.order : [];
+    if (page.detailView) {
+      const name = page.selection.name;
+      const lane = model.lanes.get(name);
+      const t = state.blocks && state.blocks[name];
+      page.detailView.update(lane ? withEventCounts(t, model.summary(lane)) : t, state.fromReport ? null : state);
+    }
+    else summary.update({ ...page.detail.run, status: phase }, state, order);
+  }
+
+  let graphKey = "";
+  function maybeRegraph() {
+    const state = live.state(runId);
+    if (!state || !page.base) return;
+    const key = Object.keys(state.blocks).length + ":" + Object.keys(state.edges).length;
+    if (key === graphKey) return;
+    graphKey = key;
+    const graph = chooseGraph(page.base, state);
+    if (graph !== page.graph && graph) setGraph(graph);
+  }
+
+  // Phase events from the run's history; again once the run has ended, since a short run
+  // may be over before this page's live connection heard its events.
+  let historyFinal = false;
+  let historyLoaded = false;
+  async function reloadHistory() {
+    const run = page.detail.run;
+    const final = !!run.finished_t;
+    if (historyFinal) return;
+    historyFinal = final;
+    if (final && historyLoaded && complete(liveState())) return;
+    historyLoaded = true;
+    const history = await loadHistory(runId);
+    for (const ev of history.phases) model.add(ev);
+    if (history.deadlock && !page.deadlock) { page.deadlock = history.deadlock; banner.show(history.deadlock, view); }
+    timeline.invalidate();
+  }
+
+  // Whether the timeline heard every block and child run that telemetry counts (then the
+  // history need not be read again at the end of the run).
+  function complete(state) {
+    if (!state || state.fromReport) return false;
+    for (const [name, t] of Object.entries(state.blocks || {})) {
+      const lane = model.lanes.get(name);
+      const c = t.children;
+      if (lane && lane.children && c) {
+        const sum = model.summary(lane);
+        if (sum.total < (c.spawned || 0) || sum.done < (c.succeeded || 0) || sum.failed < (c.failed || 0)) return false;
+      } else if (["succeeded", "failed", "cancelled"].includes(t.phase) && !(lane && !Number.isNaN(lane.end)) && !(c && !c.spawned)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  async function refreshDetail() {
+    try {
+      page.detail = await api.run(runId);
+      if (page.detail.run.finished_t) model.t1 = model.t1 || page.detail.run.finished_t * 1000;
+      render();
+      await reloadHistory();
+    } catch (err) { reportError(err); }
+  }
+
+  // Phase events move the child counters between telemetry samples: redraw at most 4 times
+  // a second for them.
+  let eventsSeen = false;
+  setInterval(() => { if (eventsSeen && page.detail) { eventsSeen = false; requestRender(); } }, 250);
+
+  live.subscribe((changes) => {
+    for (const ev of changes.events) {
+      if (ev.run_id !== runId) continue;
+      if (ev.kind === "phase" || ev.kind === "run") { model.add(ev); eventsSeen = true; }
+      if (ev.kind === "deadlock") { page.deadlock = ev; banner.show(ev, view); }
+      if (ev.kind === "run" && ev.to !== "running") setTimeout(refreshDetail, 150);
+      if (ev.kind === "run" && ev.to !== "running" && page.detailView) page.detailView.refreshChildren();
+    }
+    if (!page.detail) return;
+    if (changes.runs.has(runId)) {
+      maybeRegraph();
+      requestRender();
+      const state = live.state(runId);
+      const ended = state && state.run && !["running", "created"].includes(state.run.phase);
+      if (ended && !page.detail.run.finished_t && !page.refreshing) {
+        page.refreshing = true;
+        setTimeout(() => refreshDetail().finally(() => { page.refreshing = false; }), 150);
+      }
+    }
+  });
+
+  (async () => {
+    page.detail = await fetchRun(runId);
+    const run = page.detail.run;
+    if (run.started_t && model.t0 === null) model.t0 = run.started_t * 1000;
+    if (run.finished_t) model.t1 = run.finished_t * 1000;
+    page.pipelineData = await api.pipeline(run.pipeline).catch(() => null);
+    page.base = graphFromPipeline(page.pipelineData);
+    banner.setPipeline(run.pipeline);
+    const state = live.state(runId);
+    await setGraph(chooseGraph(page.base, state) || graphFromTelemetry(liveState() || { blocks: {}, edges: {} }, null));
+    await reloadHistory();
+  })().catch((err) => {
+    clear(main).append(h("div.notice", {}, h("h1", {}, "Run not found"), h("p", {}, err.message), h("a", { href: "/runs" }, "← all runs")));
+  });
+}
+
+async function fetchRun(runId) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.run(runId);
+    } catch (err) {
+      if (err.status !== 404 || attempt >= 6) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
