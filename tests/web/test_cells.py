@@ -3,7 +3,6 @@ traceback with the failing line for the editor."""
 
 from __future__ import annotations
 
-import pytest
 from api_helpers import start_run, wait_run
 from fastapi.testclient import TestClient
 

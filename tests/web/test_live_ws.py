@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from api_helpers import (
     Frame,
     LiveSocket,
