@@ -191,3 +191,11 @@ def test_two_starts_at_the_same_time_give_one_run_and_one_409(client: TestClient
                 wait_run(client, body["run_id"])
         codes = sorted(code for code, _ in answers)
         assert codes == [201, 409], "a double click on Run starts one run"
+
+
+def test_the_timeline_shows_block_spans_and_child_density(ran: Ran) -> None:
+    timeline = ran.client.get(f"/api/runs/{ran.seed}/timeline?buckets=50").json()
+    lanes = {lane["block"]: lane for lane in timeline["lanes"]}
+    assert lanes["A"]["spans"][0][2] == "succeeded" and lanes["A"]["children"] == 0
+    assert lanes["D"]["children"] == 100 and not lanes["D"]["spans"]
+    assert len(lanes["D"]["running"]) == 50 and lanes["D"]["max_running"] >= 1

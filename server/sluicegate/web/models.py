@@ -198,6 +198,24 @@ class Cancelling(BaseModel):
     status: Literal["cancelling"] = "cancelling"
 
 
+class TimelineLane(BaseModel):
+    block: str
+    spans: list[list[Any]] = Field(
+        description="[started_t, finished_t | null, phase] of non-child runs"
+    )
+    children: int
+    failed: int
+    running: list[int] = Field(description="children running in each time bucket")
+    max_running: int
+
+
+class TimelineOut(BaseModel):
+    t0: float | None
+    t1: float | None
+    buckets: int
+    lanes: list[TimelineLane]
+
+
 class Started(BaseModel):
     run_id: str
 

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import Conflict, NotFound
 from sluicegate.store.history import RunRow, queries
+from sluicegate.store.history.timeline import timeline
 from sluicegate.web.deps import EngineDep, SessionDep
 from sluicegate.web.models import (
     BlockRunOut,
@@ -27,6 +28,7 @@ from sluicegate.web.models import (
     RunPage,
     RunStart,
     Started,
+    TimelineOut,
 )
 
 router = APIRouter(tags=["runs"])
@@ -174,6 +176,20 @@ async def events(
         )
     )
     return EventPage(items=[r.payload or {} for r in rows])
+
+
+@router.get("/api/runs/{run_id}/timeline", response_model=TimelineOut)
+async def run_timeline(
+    run_id: str, engine: EngineDep, session: SessionDep, buckets: int = Query(200, ge=10, le=2000)
+) -> dict[str, Any]:
+    """Block runs as spans and children as running-count density per time bucket."""
+
+    def work() -> dict[str, Any]:
+        session.history.writer.flush()
+        _run_or_404(engine, run_id)
+        return timeline(engine, run_id, buckets)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/api/kernel", response_model=KernelOut, tags=["kernel"])
