@@ -199,3 +199,11 @@ def test_the_timeline_shows_block_spans_and_child_density(ran: Ran) -> None:
     assert lanes["A"]["spans"][0][2] == "succeeded" and lanes["A"]["children"] == 0
     assert lanes["D"]["children"] == 100 and not lanes["D"]["spans"]
     assert len(lanes["D"]["running"]) == 50 and lanes["D"]["max_running"] >= 1
+
+
+def test_one_child_by_name_with_its_position(ran: Ran) -> None:
+    found = ran.client.get(f"/api/runs/{ran.seed}/block_runs/D:3:1").json()
+    assert found["block_run"]["uuid"] == "D:3:1" and found["block_run"]["phase"] == "succeeded"
+    assert found["position"] == 31
+    missing = ran.client.get(f"/api/runs/{ran.seed}/block_runs/D:99:1")
+    assert missing.status_code == 404 and "D:3:1" in missing.json()["error"]["message"]

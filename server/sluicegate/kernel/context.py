@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,10 @@ if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
 
 LogFn = Callable[["Instance", str, str], None]
+
+current = threading.local()
+"""`current.block` / `current.uuid`: the block run whose user code this thread is running
+(set by the driver), so output written to stdout can be told apart per block."""
 
 
 class BlockLogger:

@@ -16,6 +16,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sluicegate.errors import Cancelled, PlanError, UpstreamError
+from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.sizing import Sizer
 from sluicegate.kernel.slices import call_once, close_iterator, pull, results_of
@@ -243,7 +244,9 @@ def _expand(call: Callable[[Any], Any], explode: bool, item: Any) -> Iterator[An
 
 def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     inst.thread_id = threading.get_ident()
+    current.block, current.uuid = inst.block, inst.uuid
     try:
         return fn(*args)
     finally:
         inst.thread_id = None
+        current.block = current.uuid = None

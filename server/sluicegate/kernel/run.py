@@ -267,7 +267,7 @@ class Run:
         except _Skip:
             self.finish(inst, "skipped", reason="constraint_unsatisfiable")
         except BaseException as exc:  # user code: anything may be raised
-            self.finish(inst, "failed", _error(exc))
+            self.finish(inst, "failed", _error(exc, path=inst.node.path))
             self.stopper.on_failure(inst)
 
     async def _replay(self, inst: Instance, items: list[Any]) -> None:
@@ -486,8 +486,13 @@ def user_traceback(exc: BaseException) -> str:
     return "".join(lines + traceback.format_exception_only(exc))
 
 
-def _error(exc: BaseException, *, with_traceback: bool = True) -> dict[str, Any]:
+def _error(
+    exc: BaseException, *, with_traceback: bool = True, path: Path | None = None
+) -> dict[str, Any]:
     error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
     if with_traceback:
         error["traceback"] = user_traceback(exc)
+    if path is not None:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        error["line"] = frames[-1].lineno if frames else None
     return error

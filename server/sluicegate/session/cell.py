@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,10 @@ from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.protocol.commands import RunCell
+from sluicegate.session.stdout import capture_per_block
 from sluicegate.store import OutputStore
 from sluicegate.store.preview import preview_page
+from sluicegate.store.reader import RunReader
 from sluicegate.store.reuse import reusable_outputs
 
 PREVIEW_ITEMS = 50
@@ -59,8 +58,7 @@ def run_cell(
         run_id, {"pipeline": command.pipeline, "kind": "cell", "block": command.block}
     )
     logs = _Logs()
-    stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stdout):
+    with capture_per_block() as stdout:
         result = kernel.run(
             part,
             variables=command.variables,
@@ -70,35 +68,36 @@ def run_cell(
             replay=replay,
         )
     block_report = result.report["blocks"].get(command.block, {})
-    reader = store.reader(run_id)
-    runs = reader.block_runs(command.block, 0, 1)
-    uuid = runs[0]["uuid"] if runs else command.block
-    items = reader.items(command.block, uuid, 0, PREVIEW_ITEMS) if runs else []
+    items = _first_items(store.reader(run_id), command.block)
     error = block_report.get("error") or (
         {"type": "RunError", "message": result.error}
         if result.error and not block_report.get("error")
         else None
     )
-    if error is not None:
-        error = {
-            **error,
-            "line": _failing_line(
-                error.get("traceback") or "", topology.blocks[command.block].path
-            ),
-        }
     return {
         "pipeline": command.pipeline,
         "block": command.block,
         "status": "succeeded" if result.ok else "failed",
         "preview": preview_page(items) if items else None,
         "count": block_report.get("items_out", 0),
-        "stdout": stdout.getvalue()[-20000:],
+        "stdout": stdout.text(command.block),
         "logs": [line for line in logs.lines if line["block"] == command.block][-200:],
         "error": error,
         "duration_s": round(time.perf_counter() - started, 4),
     }
 
 
-def _failing_line(traceback: str, path: Path) -> int | None:
-    lines = re.findall(rf'File "{re.escape(str(path))}", line (\d+)', traceback)
-    return int(lines[-1]) if lines else None
+def _first_items(reader: RunReader, block: str) -> list[Any]:
+    """Up to PREVIEW_ITEMS items of the block: of its one run, or of its first children."""
+    items: list[Any] = []
+    offset = 0
+    while len(items) < PREVIEW_ITEMS:
+        runs = reader.block_runs(block, offset, 20)
+        if not runs:
+            break
+        for run in runs:
+            items += reader.items(block, run["uuid"], 0, PREVIEW_ITEMS - len(items))
+            if len(items) >= PREVIEW_ITEMS:
+                break
+        offset += len(runs)
+    return items

@@ -139,6 +139,13 @@ class BlockRunOut(BaseModel):
     items_out: int | None = None
 
 
+class BlockRunAt(BaseModel):
+    block_run: BlockRunOut
+    position: int = Field(
+        description="index among the block's children in key order (0 for a block run)"
+    )
+
+
 class BlockRunPage(Page):
     items: list[BlockRunOut]
 

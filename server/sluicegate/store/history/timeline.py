@@ -1,5 +1,5 @@
-"""A run's timeline, for the live view: block runs as spans, children as density per
-time bucket (10,000 children stay a few hundred numbers)."""
+"""A run's timeline and block-run lookups for the live view: block runs as spans, children
+as density per time bucket (10,000 children stay a few hundred numbers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from sluicegate.store.history.models import BlockRunRow
 
@@ -54,3 +54,24 @@ def timeline(engine: Engine, run_id: str, buckets: int = 200) -> dict[str, Any]:
     for lane in lanes.values():
         lane["max_running"] = max(lane["running"])
     return {"t0": t0, "t1": t1, "buckets": buckets, "lanes": list(lanes.values())}
+
+
+def block_run_at(engine: Engine, run_id: str, uuid: str) -> tuple[BlockRunRow, int] | None:
+    """A block run by uuid, and its index among its block's children (key order)."""
+    with Session(engine) as session:
+        row = session.get(BlockRunRow, (run_id, uuid))
+        if row is None:
+            return None
+        if not row.is_child:
+            return row, 0
+        stmt = (
+            select(func.count())
+            .select_from(BlockRunRow)
+            .where(
+                BlockRunRow.run_id == run_id,
+                BlockRunRow.block == row.block,
+                col(BlockRunRow.is_child).is_(True),
+                col(BlockRunRow.key_order) < row.key_order,
+            )
+        )
+        return row, int(session.exec(stmt).one())

@@ -10,9 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import Conflict, NotFound
 from sluicegate.store.history import RunRow, queries
-from sluicegate.store.history.timeline import timeline
+from sluicegate.store.history.timeline import block_run_at, timeline
 from sluicegate.web.deps import EngineDep, SessionDep
 from sluicegate.web.models import (
+    BlockRunAt,
     BlockRunOut,
     BlockRunPage,
     Cancelling,
@@ -136,6 +137,22 @@ async def children(
         offset=offset,
         limit=limit,
     )
+
+
+@router.get("/api/runs/{run_id}/block_runs/{uuid}", response_model=BlockRunAt)
+async def block_run(run_id: str, uuid: str, engine: EngineDep, session: SessionDep) -> BlockRunAt:
+    """One block run or child by name (e.g. `D:3:1`), with its position among its block's
+    children, so a paged list can open at it."""
+
+    def work() -> BlockRunAt:
+        session.history.writer.flush()
+        found = block_run_at(engine, run_id, uuid)
+        if found is None:
+            raise NotFound(f"run '{run_id}' has no block run '{uuid}'; child names look like D:3:1")
+        row, position = found
+        return BlockRunAt(block_run=BlockRunOut.model_validate(row.model_dump()), position=position)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/api/runs/{run_id}/logs", response_model=LogPage)
