@@ -101,3 +101,10 @@ def test_an_unknown_cell_is_404(client: TestClient) -> None:
     response = client.post("/api/pipelines/flaky/blocks/nope/run", json={})
     assert response.status_code == 404
     assert "no block 'nope'" in response.json()["error"]["message"]
+
+
+def test_a_cell_shows_only_its_own_stdout_when_upstreams_run_too(client: TestClient) -> None:
+    cell = client.post("/api/pipelines/flaky/blocks/check/run", json={"run_upstream": True}).json()
+    assert "load: printing to stdout" not in cell["stdout"], (
+        "upstream prints stay with the upstream"
+    )
