@@ -16,9 +16,13 @@ a free port, on a copy of the pipeline), with the run view open in Debian's chro
   time from the first to the last change, and `max_update_gap_ms` the longest time between
   two of them.
 
+- telemetry deltas about the child block that reached the page (a wrapper around the
+  page's WebSocket counts them): `deltas_per_s`, what the server delivered, against which
+  `updates_per_s` says whether the page drew every one.
+
 Figures: `long_tasks_over_200ms` (target 0), `max_long_task_ms`, `updates_per_s` (target
->= 2: the server pushes telemetry at 2 Hz), `max_update_gap_ms`. Needs chromium
-(SLUICEGATE_CHROMIUM, default /usr/bin/chromium).
+>= 2: the server pushes telemetry at 2 Hz), `max_update_gap_ms`, `deltas_per_s`. Needs
+chromium (SLUICEGATE_CHROMIUM, default /usr/bin/chromium).
 """
 
 from __future__ import annotations
@@ -61,6 +65,18 @@ new MutationObserver((records) => {
     }
   }
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-succeeded"]});
+window.__b7.deltas = [];
+const NativeSocket = window.WebSocket;
+window.WebSocket = function (url, protocols) {
+  const socket = new NativeSocket(url, protocols);
+  socket.addEventListener("message", (m) => {
+    if (m.data.startsWith('{"v":1,"type":"delta"') && m.data.includes('"child":{')) {
+      window.__b7.deltas.push(performance.now());
+    }
+  });
+  return socket;
+};
+window.WebSocket.prototype = NativeSocket.prototype;
 """
 
 
@@ -152,6 +168,8 @@ def measure(page: Any, url: str, children: int, timeout: float = 300) -> dict[st
     load_ms = [t["ms"] for t in tasks if t["start"] + t["ms"] <= first]
     after_ms = [t["ms"] for t in tasks if t["start"] >= last]
     span_s = (times[-1] - times[0]) / 1000 if len(times) > 1 else 0.0
+    deltas = [t for t in probe["deltas"] if first - 1 <= t <= last + 1]
+    delta_span_s = (deltas[-1] - deltas[0]) / 1000 if len(deltas) > 1 else 0.0
     gaps = [b - a for a, b in itertools.pairwise(times)]
     return {
         "run_id": run_id,
@@ -164,6 +182,8 @@ def measure(page: Any, url: str, children: int, timeout: float = 300) -> dict[st
         "updates": len(times),
         "updates_per_s": round((len(times) - 1) / span_s, 2) if span_s else 0.0,
         "max_update_gap_ms": round(max(gaps, default=0.0), 1),
+        "deltas": len(deltas),
+        "deltas_per_s": round((len(deltas) - 1) / delta_span_s, 2) if delta_span_s else 0.0,
         "stream_s": round(span_s, 2),
     }
 
@@ -223,6 +243,7 @@ def main() -> None:
             "after_max_long_task_ms": max(r["after_max_long_task_ms"] for r in results),
             "updates_per_s": rate,
             "max_update_gap_ms": max(r["max_update_gap_ms"] for r in results),
+            "deltas_per_s": _bench.median([r["deltas_per_s"] for r in results]),
             "target_met": over == 0 and rate >= 2.0,
             "runs_detail": results,
         }

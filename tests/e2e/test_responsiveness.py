@@ -18,8 +18,10 @@ from e2e_support import ROOT, Server, shot
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from b7_ui_responsiveness import PROBE, measure
 
-MEASURED_UPDATES_PER_S = 4.3  # b7, 3 runs on the 2-core reference machine
-MEASURED_MAX_GAP_MS = 480
+# b7, 3 runs on the 2-core reference machine: the page draws every telemetry delta the
+# server sends (about 1.7 a second there: see the benchmark's figures).
+MEASURED_UPDATES_PER_S = 1.7
+MEASURED_MAX_GAP_MS = 960
 
 
 @pytest.fixture
@@ -41,6 +43,7 @@ def test_run_view_stays_responsive_with_10000_children(page: Any, children_serve
     assert result["long_tasks_over_200ms"] == 0, result
     assert result["updates_per_s"] >= MEASURED_UPDATES_PER_S / 10, result
     assert result["max_update_gap_ms"] <= MEASURED_MAX_GAP_MS * 10, result
+    assert result["updates"] >= result["deltas"] - 2, "telemetry deltas were not drawn"
     counter = page.locator("g.node[data-block='child'] .children-row")
     assert counter.get_attribute("data-succeeded") == "10000"
     assert counter.get_attribute("data-final") == "1"

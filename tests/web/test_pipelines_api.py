@@ -196,3 +196,16 @@ def test_unknown_pipeline_or_block_is_404(client: TestClient, method: str, path:
     response = client.request(method, path, json=body)
     assert response.status_code == 404
     assert "'nope'" in response.json()["error"]["message"]
+
+
+def test_edge_settings_and_config_rules_can_be_edited(client: TestClient) -> None:
+    edge = "B.out->J.right"
+    updated = client.patch(
+        f"/api/pipelines/deadlock_diamond/edges/{edge}",
+        json={"settings": {"buffering_mode": "full"}},
+    )
+    assert updated.status_code == 200, updated.text
+    rules = client.patch("/api/pipelines/deadlock_diamond", json={"config": []})
+    assert rules.status_code == 200, rules.text
+    plan = client.get("/api/pipelines/deadlock_diamond/plan").json()
+    assert plan["edges"][edge]["buffering_mode"] == {"value": "full", "source": "edge config"}

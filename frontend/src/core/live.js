@@ -84,14 +84,18 @@ class Live {
   schedule() {
     if (this.scheduled) return;
     this.scheduled = true;
-    requestAnimationFrame(() => {
+    // Once per animation frame; a background tab gets no frames, so a timer flushes too.
+    const flush = () => {
+      if (!this.scheduled) return;
       this.scheduled = false;
       const changes = this.pending;
       this.pending = { runs: new Set(), events: [], kernel: false };
       for (const fn of this.listeners) {
         try { fn(changes); } catch (err) { console.error(err); }
       }
-    });
+    };
+    requestAnimationFrame(flush);
+    setTimeout(flush, 250);
   }
 
   subscribe(fn) {

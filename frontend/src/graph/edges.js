@@ -33,7 +33,7 @@ export function fillLevel(ratio) {
 // -> {g, update(telemetry), setPlan(planEdge)}
 export function drawEdge(edge, route) {
   const d = pathOf(route.points);
-  const g = s("g", { class: "edge", "data-edge": edge.id });
+  const g = s("g", { class: edge.broken ? "edge edge-broken" : "edge", "data-edge": edge.id });
   g.append(
     s("path", { class: "edge-hit", d }),
     s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" }),
@@ -63,13 +63,15 @@ export function drawEdge(edge, route) {
       fill.setAttribute("width", 0);
       set(top, mode === "full" ? "full (spills)" : `limited`);
       set(right, mode === "full" ? "∞" : rows ? `cap ${fmtNumber(rows * 4)}` : "auto");
-      set(bottom, `${exchange === "blocking" ? "batch" : "stream"} · ${plan ? plan.buffering_mode.source : ""}`.slice(0, 24));
+      const source = plan ? ` · ${plan.buffering_mode.source}` : "";
+      const line = `${exchange === "blocking" ? "batch" : "stream"}${source}`;
+      set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
       title.textContent = `${edge.id}\nbuffering_mode: ${mode}${plan ? ` (${plan.buffering_mode.source})` : ""}` +
         (rows ? `\nrows_per_buffer: ${rows} (${plan.rows_per_buffer.source}) → capacity ${rows * 4} items` : "");
     },
     // Live: fill / capacity as a bar, green ≤ 60 %, yellow ≤ 85 %, red above.
     update(t) {
-      if (!t) { set(top, "idle"); set(right, ""); set(bottom, ""); fill.setAttribute("width", 0); return; }
+      if (!t) { set(top, "–"); set(right, ""); set(bottom, "no live data"); fill.setAttribute("width", 0); return; }
       const fillNow = t.fill || {};
       const total = t.total || {};
       g.dataset.state = t.state || "";

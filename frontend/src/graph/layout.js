@@ -2,7 +2,6 @@
 // ports sit on each node (inputs on the left, outputs on the right) and give every edge a
 // label box, so ELK leaves room for the buffer gauge drawn there. No worker: the graphs
 // are small and the layout runs once per structural change.
-import ELK from "elkjs/lib/elk.bundled.js";
 
 export const NODE_W = 200;
 export const HEADER_H = 30;
@@ -10,7 +9,16 @@ export const PORT_GAP = 24;
 export const GAUGE_W = 120;
 export const GAUGE_H = 38;
 
-const elk = new ELK();
+// elkjs is evaluated on the first layout, not when the page loads: pages without a graph
+// never pay for it, and the run view's start is split into shorter tasks.
+let elk = null;
+async function engine() {
+  if (!elk) {
+    const { default: ELK } = await import("elkjs/lib/elk.bundled.js");
+    elk = new ELK();
+  }
+  return elk;
+}
 
 export function nodeHeight(block) {
   const body = 30 + 20 + (block.dynamic || block.replicated ? 24 : 0) + 14;
@@ -69,7 +77,7 @@ export async function layoutGraph(graph) {
       labels: [{ id: `${e.id}::gauge`, text: "gauge", width: GAUGE_W, height: GAUGE_H, layoutOptions: { "elk.edgeLabels.inline": "true" } }],
     })),
   };
-  const out = await elk.layout(root);
+  const out = await (await engine()).layout(root);
   const nodes = new Map();
   for (const child of out.children) {
     const ports = new Map();

@@ -20,9 +20,14 @@ function emptyBlock(name) {
     replicated: false, error: null, warnings: [] };
 }
 
-function addEdges(blocks, edges) {
+function addEdges(blocks, edges, { markMissing = false } = {}) {
   for (const edge of edges) {
-    for (const end of [edge.src, edge.dst]) if (!blocks.has(end)) blocks.set(end, emptyBlock(end));
+    for (const end of [edge.src, edge.dst]) {
+      if (blocks.has(end)) continue;
+      // An edge naming a block the pipeline does not have: drawn, marked, so it can be fixed.
+      blocks.set(end, { ...emptyBlock(end), missing: markMissing });
+      if (markMissing) edge.broken = true;
+    }
     const src = blocks.get(edge.src);
     const dst = blocks.get(edge.dst);
     if (!src.outputs.includes(edge.src_port)) src.outputs.push(edge.src_port);
@@ -92,7 +97,8 @@ export function graphFromPipeline(data) {
     blocks.set(spec.name, block);
   }
   const edges = (data.edges || []).map((e) => ({ id: e.id, src: e.src, src_port: e.src_port, dst: e.dst, dst_port: e.dst_port }));
-  addEdges(blocks, edges);
+  addEdges(blocks, edges, { markMissing: true });
+  for (const edge of edges) if (blocks.get(edge.src).missing || blocks.get(edge.dst).missing) edge.broken = true;
   // Lint warnings and the plan error land on the block (and port) they concern.
   for (const warning of data.warnings || []) {
     const block = blocks.get(warning.block);
@@ -101,6 +107,9 @@ export function graphFromPipeline(data) {
   const error = data.error;
   if (error && error.block && blocks.has(error.block) && !blocks.get(error.block).error) {
     blocks.get(error.block).error = error;
+  }
+  for (const block of blocks.values()) {
+    if (block.missing && !block.error) block.error = { message: `no block named ${block.name} in this pipeline: add it, or remove the edges to it` };
   }
   return finish(blocks, edges);
 }
@@ -126,7 +135,7 @@ export function graphFromTelemetry(state, base) {
 export function structureKey(graph) {
   const blocks = graph.order.map((n) => {
     const b = graph.blocks.get(n);
-    return `${n}(${b.inputs.join(",")}|${[...b.labeled].join(",")}|${b.outputs.join(",")}|${b.replicated ? "r" : ""}${b.dynamic ? "d" : ""})`;
+    return `${n}${b.missing ? "?" : ""}(${b.inputs.join(",")}|${[...b.labeled].join(",")}|${b.outputs.join(",")}|${b.replicated ? "r" : ""}${b.dynamic ? "d" : ""})`;
   });
   return blocks.join(";") + "#" + graph.edges.map((e) => e.id).join(";");
 }

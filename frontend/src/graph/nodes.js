@@ -78,6 +78,7 @@ export function drawNode(block, box, mode) {
   const h = nodeHeight(block);
   const classes = ["node", `kind-${block.kind}`];
   if (block.error) classes.push("has-error");
+  if (block.missing) classes.push("missing");
   if (block.warnings.length) classes.push("has-warning");
   const g = s("g", { class: classes.join(" "), "data-block": block.name, transform: `translate(${box.x},${box.y})` });
   g.append(
@@ -105,7 +106,7 @@ export function drawNode(block, box, mode) {
   if (flag) g.append(flag);
 
   if (mode === "edit") {
-    status.set(KIND_LABEL[block.kind] || block.kind);
+    status.set(block.missing ? "not defined" : KIND_LABEL[block.kind] || block.kind);
     g.classList.add("tone-idle");
     const st = block.settings || {};
     const style = st.collect ? "collect: one call with all items"

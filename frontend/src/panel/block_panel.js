@@ -5,7 +5,24 @@ import { api } from "../core/api.js";
 import { checkbox, select, number, text, section, resolvedText } from "./fields.js";
 import { portSection } from "./port_panel.js";
 
+// A block that edges name but the pipeline does not define: add it, or drop its edges.
+function missingPanel(ctx, block) {
+  const edges = ctx.graph.edges.filter((e) => e.src === block.name || e.dst === block.name);
+  return h("div.panel-block", { "data-panel": "block", "data-block": block.name },
+    h("div.panel-head", {}, h("div.panel-kicker", {}, "not defined"), h("div.panel-name", {}, block.name),
+      h("div.panel-buttons", {},
+        h("button.primary", { on: { click: () => ctx.mutate(() => api.addBlock(ctx.pipeline, { name: block.name, kind: "transformer" })) } }, `Add block ${block.name}`),
+        h("button.danger", { on: { click: () => ctx.mutate(async () => {
+          let data = null;
+          for (const e of edges) data = await api.removeEdge(ctx.pipeline, e.id);
+          ctx.select(null);
+          return data;
+        }) } }, `Remove ${edges.length === 1 ? "its edge" : `its ${edges.length} edges`}`))),
+    h("div.panel-problems", {}, h("div.error-box", {}, block.error.message)));
+}
+
 export function blockPanel(ctx, block) {
+  if (block.missing) return missingPanel(ctx, block);
   const { pipeline } = ctx;
   const st = block.settings || {};
   const resolved = (ctx.plan && ctx.plan.blocks && ctx.plan.blocks[block.name]) || {};

@@ -45,6 +45,7 @@ export function deadlockBanner({ pipeline, onRerun }) {
         } } }, `Apply fix: set ${target.dst}.${target.dst_port} to ${mode}`));
       }
       if (onRerun) actions.push(h("button", { type: "button", on: { click: () => onRerun("batch") } }, "Run in batch mode"));
+      if (pipelineName) actions.push(h("a.button", { href: `/pipelines/${encodeURIComponent(pipelineName)}` }, "Open the pipeline"));
       clear(el).append(
         h("div.deadlock-icon", { "aria-hidden": "true" }, "!"),
         h("div.deadlock-body", {},

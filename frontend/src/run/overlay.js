@@ -1,6 +1,6 @@
 // Live colouring of the graph: each block's phase/activity label, items in and out and child
-// counters; each edge's fill bar, items through and spill. Called at most once per animation
-// frame (core/live.js coalesces), and it only touches attributes whose value changed.
+// counters; each edge's fill bar, items through and spill. The run view calls it at most
+// five times a second, and it only touches attributes whose value changed.
 
 // A run's telemetry, or (for an old run the server no longer holds live) one made from the
 // run's stored report, so that the graph still shows how each block ended.
@@ -25,28 +25,9 @@ export function stateFromReport(detail) {
   return { run: { phase: detail.run.status, mode: detail.run.mode }, blocks, edges: {}, fromReport: true };
 }
 
-// Child counters come with telemetry at 2 Hz (slower when the machine is busy), and every
-// child's phase event arrives at once: the counters shown are the furthest of the two, so
-// they move as children finish, between telemetry samples.
-export function withEventCounts(t, summary) {
-  if (!t || !t.children || !summary || !summary.total) return t;
-  const c = t.children;
-  const succeeded = Math.max(c.succeeded || 0, summary.done);
-  const failed = Math.max(c.failed || 0, summary.failed);
-  const cancelled = Math.max(c.cancelled || 0, summary.cancelled);
-  const spawned = Math.max(c.spawned || 0, summary.total);
-  const running = summary.total >= (c.spawned || 0) ? summary.running : c.running;
-  if (succeeded === c.succeeded && failed === c.failed && cancelled === c.cancelled && running === c.running) return t;
-  return { ...t, children: { ...c, succeeded, failed, cancelled, spawned, running, expected: Math.max(c.expected || 0, c.final ? 0 : spawned) } };
-}
-
-export function applyOverlay(view, state, model) {
+export function applyOverlay(view, state) {
   if (!state) return;
-  for (const [name, node] of view.nodes) {
-    const t = state.blocks ? state.blocks[name] : null;
-    const lane = model && model.lanes.get(name);
-    node.update(lane ? withEventCounts(t, model.summary(lane)) : t);
-  }
+  for (const [name, node] of view.nodes) node.update(state.blocks ? state.blocks[name] : null);
   for (const [id, edge] of view.edges) edge.update(state.edges ? state.edges[id] : null);
   view.svg.classList.toggle("no-edge-data", !!state.fromReport);
 }

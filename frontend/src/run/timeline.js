@@ -1,7 +1,7 @@
 // The timeline of block and child runs, on a canvas: one lane per block in graph order. A
 // block that runs once is a bar; a replicated block's children are drawn as how many run at
 // each moment (an area), so stream mode shows lanes overlapping and batch mode shows them
-// one after the other. Redraws are throttled and cost one pass over the children.
+// one after the other. Redraws are throttled; the children come as counts per time bucket.
 import { h } from "../core/dom.js";
 import { toneColor } from "../graph/tone.js";
 
@@ -30,7 +30,6 @@ export class Timeline {
       h("div.timeline-scroll", {}, this.canvas, this.tip));
     root.append(this.el);
     this.colors = {};
-    this.densities = new Map();
     this.canvas.addEventListener("mousemove", (ev) => this.hover(ev));
     this.canvas.addEventListener("mouseleave", () => { this.tip.hidden = true; });
     this.canvas.addEventListener("click", (ev) => {
@@ -49,25 +48,21 @@ export class Timeline {
   lanes() {
     if (!this.model) return [];
     const names = [...this.order, ...[...this.model.lanes.keys()].filter((n) => !this.order.includes(n))];
-    return names.map((n) => this.model.lanes.get(n) || { block: n, start: NaN, end: NaN, outcome: 0, children: null });
+    return names.map((n) => this.model.lanes.get(n) || { block: n, start: NaN, end: NaN, outcome: 0, density: null, failures: [] });
   }
 
   range() {
     const m = this.model;
     const now = Date.now();
     const from = m && m.t0 !== null ? m.t0 : now;
-    const end = this.run.running ? now : (m && m.t1) || this.lastEnd() || now;
+    const end = this.run.running ? now : (m && m.t1) || (m && m.lastEnd()) || now;
     return { from, to: Math.max(end, from + 500), now: this.run.running ? now : end };
   }
 
-  lastEnd() {
-    let last = 0;
-    for (const lane of this.model.lanes.values()) {
-      if (!Number.isNaN(lane.end)) last = Math.max(last, lane.end);
-      const set = lane.children;
-      if (set) for (let i = 0; i < set.n; i++) if (!Number.isNaN(set.end[i])) last = Math.max(last, set.end[i]);
-    }
-    return last;
+  // How many time buckets to ask the server for: about one per 3 pixels.
+  bucketsWanted() {
+    const width = this.el.clientWidth || 1000;
+    return Math.max(50, Math.min(500, Math.floor((width - LABEL_W - 16) / 3)));
   }
 
   draw() {
@@ -102,7 +97,8 @@ export class Timeline {
       ctx.textBaseline = "middle";
       const summary = this.model && this.model.summary(lane);
       if (!Number.isNaN(lane.start)) this.bar(ctx, lane, x, top, now);
-      const max = lane.children ? this.area(ctx, lane, from, to, plotW, top, now) : 0;
+      if (lane.density) this.area(ctx, lane, x, top);
+      if (lane.failures.length) this.ticks(ctx, lane, x, top);
       ctx.fillStyle = "#1d2330";
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillText(lane.block, 10, top + LANE_H / 2 - (summary ? 5 : 0), LABEL_W - 16);
@@ -110,7 +106,7 @@ export class Timeline {
         totalChildren += summary.total;
         ctx.fillStyle = summary.failed ? this.colors.bad : "#6b7385";
         ctx.font = "10.5px system-ui, sans-serif";
-        const text = `${summary.total} runs · max ${max} at once${summary.failed ? ` · ${summary.failed} failed` : ""}`;
+        const text = `${summary.total} runs · max ${summary.max} at once${summary.failed ? ` · ${summary.failed} failed` : ""}`;
         ctx.fillText(text, 10, top + LANE_H / 2 + 7, LABEL_W - 16);
       }
     });
@@ -148,34 +144,32 @@ export class Timeline {
     roundRect(ctx, x0, top + 8, w, LANE_H - 16, 3);
   }
 
-  area(ctx, lane, from, to, plotW, top, now) {
-    const cols = Math.max(1, Math.floor(plotW));
-    const counts = this.model.density(lane, from, to, cols, now);
-    this.densities.set(lane.block, counts);
-    let max = 0;
-    for (let c = 0; c < cols; c++) if (counts[c] > max) max = counts[c];
-    if (!max) return 0;
+  // Children running at once, per time bucket, as a step area scaled to the lane's maximum.
+  area(ctx, lane, x, top) {
+    const d = lane.density;
+    if (!d.max) return;
+    const n = d.running.length;
+    const step = (d.t1 - d.t0) / n;
     const base = top + LANE_H - 4;
     const span = LANE_H - 8;
     ctx.fillStyle = this.colors.busy;
     ctx.globalAlpha = 0.75;
     ctx.beginPath();
-    ctx.moveTo(LABEL_W, base);
-    for (let c = 0; c < cols; c++) {
-      const y = base - (counts[c] / max) * span;
-      ctx.lineTo(LABEL_W + c, y);
-      ctx.lineTo(LABEL_W + c + 1, y);
+    ctx.moveTo(x(d.t0), base);
+    for (let i = 0; i < n; i++) {
+      const y = base - (d.running[i] / d.max) * span;
+      ctx.lineTo(x(d.t0 + i * step), y);
+      ctx.lineTo(x(d.t0 + (i + 1) * step), y);
     }
-    ctx.lineTo(LABEL_W + cols, base);
+    ctx.lineTo(x(d.t1), base);
     ctx.closePath();
     ctx.fill();
     ctx.globalAlpha = 1;
-    const fails = this.model.failures(lane);
-    if (fails.length) {
-      ctx.fillStyle = this.colors.bad;
-      for (const t of fails) ctx.fillRect(Math.round(this.scale.x(t)), top + 3, 1.5, LANE_H - 6);
-    }
-    return max;
+  }
+
+  ticks(ctx, lane, x, top) {
+    ctx.fillStyle = this.colors.bad;
+    for (const t of lane.failures) ctx.fillRect(Math.round(x(t)), top + 3, 1.5, LANE_H - 6);
   }
 
   laneAt(y) {
@@ -188,11 +182,15 @@ export class Timeline {
     const block = this.laneAt(ev.offsetY);
     if (!block || !this.scale || ev.offsetX < LABEL_W) { this.tip.hidden = true; return; }
     const { from, to, plotW } = this.scale;
-    const t = ((ev.offsetX - LABEL_W) / plotW) * (to - from);
-    const counts = this.densities.get(block);
-    const col = Math.floor(ev.offsetX - LABEL_W);
-    const running = counts && col < counts.length ? ` · ${counts[col]} running` : "";
-    this.tip.textContent = `${block} at ${fmtTick(t / 1000)}${running}`;
+    const t = from + ((ev.offsetX - LABEL_W) / plotW) * (to - from);
+    const lane = this.model && this.model.lanes.get(block);
+    const d = lane && lane.density;
+    let running = "";
+    if (d && t >= d.t0 && t < d.t1) {
+      const i = Math.floor(((t - d.t0) / (d.t1 - d.t0)) * d.running.length);
+      running = ` · ${d.running[i]} running`;
+    }
+    this.tip.textContent = `${block} at ${fmtTick((t - from) / 1000)}${running}`;
     this.tip.style.left = `${ev.offsetX + 12}px`;
     this.tip.style.top = `${ev.offsetY + 8}px`;
     this.tip.hidden = false;

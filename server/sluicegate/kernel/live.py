@@ -38,6 +38,7 @@ class LiveTelemetry(RunHooks):
         self.blocks: dict[str, dict[str, Any]] = {}
         self.edges: dict[str, dict[str, Any]] = {}
         self.last_push = 0.0
+        self.next_push = 0.0
         self.last_snapshot = 0.0
 
     def _next(self) -> int:
@@ -179,7 +180,11 @@ class LiveTelemetry(RunHooks):
             self.sink.emit(self.snapshot())
             self.last_push = now
             return
-        if now - self.last_push >= self.push_s:
+        if now >= self.next_push:
+            # A fixed schedule, not "push_s since the last push": samples come every 100 ms,
+            # so waiting push_s after each push would make it one push per 0.6 s.
+            late = now - self.next_push > self.push_s
+            self.next_push = now + self.push_s if late else self.next_push + self.push_s
             self._push_delta(run_id, view, now)
 
     def _push_delta(self, run_id: str, view: RunView, now: float) -> None:

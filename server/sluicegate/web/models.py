@@ -24,6 +24,9 @@ class PipelinePatch(_In):
     variables: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None
     buffers: dict[str, Any] | None = None
+    config: list[dict[str, Any]] | None = Field(
+        None, description="apply_to rules; replaces them all"
+    )
 
 
 class BlockCreate(_In):

@@ -1,21 +1,11 @@
-// What the run view loads besides live state: the run's past phase events (for the
-// timeline, paged 5,000 at a time) and its deadlock, if any; and which graph to draw.
+// What the run view loads besides live state: the run's deadlock, if any (from its stored
+// events, for a page opened after it); and which graph to draw.
 import { api } from "../../core/api.js";
 import { graphFromTelemetry } from "../../graph/model.js";
 
-const PAGE = 5000;
-
-export async function loadHistory(runId) {
-  const phases = [];
-  let after = 0;
-  for (;;) {
-    const page = await api.events(runId, { kind: "phase", after_seq: after, limit: PAGE }).catch(() => ({ items: [] }));
-    phases.push(...page.items);
-    if (page.items.length < PAGE) break;
-    after = page.items[page.items.length - 1].seq;
-  }
-  const deadlocks = await api.events(runId, { kind: "deadlock", limit: 5 }).catch(() => ({ items: [] }));
-  return { phases, deadlock: deadlocks.items[deadlocks.items.length - 1] || null };
+export async function loadDeadlock(runId) {
+  const page = await api.events(runId, { kind: "deadlock", limit: 5 }).catch(() => ({ items: [] }));
+  return page.items[page.items.length - 1] || null;
 }
 
 // The pipeline as it is now, unless the run's telemetry names blocks or edges it no longer

@@ -6,7 +6,7 @@ import { api } from "../../core/api.js";
 import { live } from "../../core/live.js";
 import { GraphView } from "../../graph/view.js";
 import { graphFromPipeline, graphFromTelemetry } from "../../graph/model.js";
-import { applyOverlay, stateFromReport, withEventCounts } from "../../run/overlay.js";
+import { applyOverlay, stateFromReport } from "../../run/overlay.js";
 import { deadlockBanner } from "../../run/deadlock.js";
 import { Timeline } from "../../run/timeline.js";
 import { TimelineModel } from "../../run/timeline_model.js";
@@ -14,7 +14,7 @@ import { blockDetail } from "../../run/block_detail.js";
 import { runSummary } from "../../run/summary.js";
 import { bottomDock } from "../../run/dock.js";
 import { runHeader } from "./header.js";
-import { loadHistory, chooseGraph } from "./history.js";
+import { loadDeadlock, chooseGraph } from "./history.js";
 import { reportError } from "../common.js";
 import "../pages.css";
 import "../editor/editor.css";
@@ -90,17 +90,12 @@ export function mountRun(root, { run_id: runId }) {
     lastRender = performance.now();
     const state = liveState();
     if (!state || !page.detail) return;
-    applyOverlay(view, state, model);
+    applyOverlay(view, state);
     const phase = (live.state(runId) && live.state(runId).run.phase) || page.detail.run.status;
     header.update(page.detail.run, phase, page.pipelineData && page.pipelineData.spec && page.pipelineData.spec.variables, state.run && state.run.started_t);
     timeline.setRun({ running: phase === "running" });
     const order = page.graph ? page.graph.order : [];
-    if (page.detailView) {
-      const name = page.selection.name;
-      const lane = model.lanes.get(name);
-      const t = state.blocks && state.blocks[name];
-      page.detailView.update(lane ? withEventCounts(t, model.summary(lane)) : t, state.fromReport ? null : state);
-    }
+    if (page.detailView) page.detailView.update(state.blocks && state.blocks[page.selection.name], state.fromReport ? null : state);
     else summary.update({ ...page.detail.run, status: phase }, state, order);
   }
 
@@ -115,71 +110,55 @@ export function mountRun(root, { run_id: runId }) {
     if (graph !== page.graph && graph) setGraph(graph);
   }
 
-  // Phase events from the run's history; again once the run has ended, since a short run
-  // may be over before this page's live connection heard its events.
-  let historyFinal = false;
-  let historyLoaded = false;
-  async function reloadHistory() {
-    const run = page.detail.run;
-    const final = !!run.finished_t;
-    if (historyFinal) return;
-    historyFinal = final;
-    if (final && historyLoaded && complete(liveState())) return;
-    historyLoaded = true;
-    const history = await loadHistory(runId);
-    for (const ev of history.phases) model.add(ev);
-    if (history.deadlock && !page.deadlock) { page.deadlock = history.deadlock; banner.show(history.deadlock, view); }
-    timeline.invalidate();
-  }
-
-  // Whether the timeline heard every block and child run that telemetry counts (then the
-  // history need not be read again at the end of the run).
-  function complete(state) {
-    if (!state || state.fromReport) return false;
-    for (const [name, t] of Object.entries(state.blocks || {})) {
-      const lane = model.lanes.get(name);
-      const c = t.children;
-      if (lane && lane.children && c) {
-        const sum = model.summary(lane);
-        if (sum.total < (c.spawned || 0) || sum.done < (c.succeeded || 0) || sum.failed < (c.failed || 0)) return false;
-      } else if (["succeeded", "failed", "cancelled"].includes(t.phase) && !(lane && !Number.isNaN(lane.end)) && !(c && !c.spawned)) {
-        return false;
-      }
+  // Children are never pushed one by one: the timeline's child lanes come from the server,
+  // fetched every 1.5 s while the run runs (when the page is visible) and once at its end.
+  let timelineBusy = false;
+  async function refreshTimeline() {
+    if (timelineBusy) return;
+    timelineBusy = true;
+    try {
+      model.setServer(await api.get(`/api/runs/${encodeURIComponent(runId)}/timeline?buckets=${timeline.bucketsWanted()}`));
+      timeline.invalidate();
+    } catch { /* the graph and counters work without it */ } finally {
+      timelineBusy = false;
     }
-    return true;
   }
+  setInterval(() => {
+    const state = live.state(runId);
+    if (!document.hidden && state && state.run && state.run.phase === "running") refreshTimeline();
+  }, 1500);
 
+  // The run's stored detail (status, duration), again once it has ended; the history may
+  // lag the live end by a moment, so ask again a few times until it has the end too.
+  let detailTries = 0;
   async function refreshDetail() {
     try {
       page.detail = await api.run(runId);
       if (page.detail.run.finished_t) model.t1 = model.t1 || page.detail.run.finished_t * 1000;
+      else if (detailTries++ < 10) setTimeout(refreshDetail, 500);
       render();
-      await reloadHistory();
+      await refreshTimeline();
     } catch (err) { reportError(err); }
   }
-
-  // Phase events move the child counters between telemetry samples: redraw at most 4 times
-  // a second for them.
-  let eventsSeen = false;
-  setInterval(() => { if (eventsSeen && page.detail) { eventsSeen = false; requestRender(); } }, 250);
 
   live.subscribe((changes) => {
     for (const ev of changes.events) {
       if (ev.run_id !== runId) continue;
-      if (ev.kind === "phase" || ev.kind === "run") { model.add(ev); eventsSeen = true; }
+      if (ev.kind === "phase" || ev.kind === "run") { model.add(ev); timeline.invalidate(); }
       if (ev.kind === "deadlock") { page.deadlock = ev; banner.show(ev, view); }
-      if (ev.kind === "run" && ev.to !== "running") setTimeout(refreshDetail, 150);
+      if (ev.kind === "run" && ev.to !== "running") { page.endSeen = true; setTimeout(refreshDetail, 150); }
       if (ev.kind === "run" && ev.to !== "running" && page.detailView) page.detailView.refreshChildren();
     }
     if (!page.detail) return;
     if (changes.runs.has(runId)) {
       maybeRegraph();
       requestRender();
+      // A run that ended before this page heard its end event (a short one).
       const state = live.state(runId);
       const ended = state && state.run && !["running", "created"].includes(state.run.phase);
-      if (ended && !page.detail.run.finished_t && !page.refreshing) {
-        page.refreshing = true;
-        setTimeout(() => refreshDetail().finally(() => { page.refreshing = false; }), 150);
+      if (ended && !page.detail.run.finished_t && !page.endSeen) {
+        page.endSeen = true;
+        setTimeout(refreshDetail, 150);
       }
     }
   });
@@ -194,7 +173,9 @@ export function mountRun(root, { run_id: runId }) {
     banner.setPipeline(run.pipeline);
     const state = live.state(runId);
     await setGraph(chooseGraph(page.base, state) || graphFromTelemetry(liveState() || { blocks: {}, edges: {} }, null));
-    await reloadHistory();
+    await refreshTimeline();
+    const deadlock = await loadDeadlock(runId);
+    if (deadlock && !page.deadlock) { page.deadlock = deadlock; banner.show(deadlock, view); }
   })().catch((err) => {
     clear(main).append(h("div.notice", {}, h("h1", {}, "Run not found"), h("p", {}, err.message), h("a", { href: "/runs" }, "← all runs")));
   });

@@ -94,6 +94,14 @@ async def add_edge(pipeline: str, body: EdgeCreate, editor: EditorDep) -> dict[s
     )
 
 
+@router.patch("/edges/{edge}", response_model=PipelineDetail)
+async def update_edge(
+    pipeline: str, edge: str, body: PortPatch, editor: EditorDep
+) -> dict[str, Any]:
+    """Edge-level settings (`buffering_mode`, `exchange`, ...; null removes one)."""
+    return await run_in_threadpool(editor.update_edge_settings, pipeline, edge, body.settings)
+
+
 @router.delete("/edges/{edge}", response_model=PipelineDetail)
 async def remove_edge(pipeline: str, edge: str, editor: EditorDep) -> dict[str, Any]:
     return await run_in_threadpool(editor.remove_edge, pipeline, edge)
