@@ -1,17 +1,29 @@
-"""Part of a topology: a block and its ancestors, for running one notebook cell."""
+"""Parts of a topology: ancestors and descendants of a block; the subgraph a notebook
+cell runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from sluicegate.graph.topology import Topology
 
 
 def ancestors(topology: Topology, block: str) -> set[str]:
+    """Every block upstream of `block`."""
+    return _closure(block, topology.upstream)
+
+
+def descendants(topology: Topology, block: str) -> set[str]:
+    """Every block downstream of `block`."""
+    return _closure(block, topology.downstream)
+
+
+def _closure(block: str, step: Callable[[str], list[str]]) -> set[str]:
     seen: set[str] = set()
     todo = [block]
     while todo:
-        for name in topology.upstream(todo.pop()):
+        for name in step(todo.pop()):
             if name not in seen:
                 seen.add(name)
                 todo.append(name)

@@ -6,6 +6,7 @@ import ctypes
 from typing import TYPE_CHECKING
 
 from sluicegate.errors import Cancelled
+from sluicegate.graph.subset import descendants
 
 if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
@@ -34,7 +35,7 @@ class Stopper:
         self.stopping = True
         self.by_user = by_user
         run = self.run
-        downstream = self._downstream(failed) if failed else set()
+        downstream = descendants(run.topology, failed) if failed else set()
         for insts in run.by_block.values():
             for inst in insts:
                 if not inst.terminal:
@@ -43,17 +44,6 @@ class Stopper:
                     self.cancel(inst)
         run.refresh()
         run.loop.call_later(run.settings.cancel_grace_s, self.force)
-
-    def _downstream(self, block: str) -> set[str]:
-        topology = self.run.topology
-        seen: set[str] = set()
-        todo = [block]
-        while todo:
-            for name in topology.downstream(todo.pop()):
-                if name not in seen:
-                    seen.add(name)
-                    todo.append(name)
-        return seen
 
     def cancel(self, inst: Instance) -> None:
         inst.cancel_requested = True
