@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the JSON run report to FILE (also when the run fails)",
     )
     run.add_argument(
+        "--metrics",
+        metavar="FILE",
+        type=Path,
+        help="keep FILE up to date (every second) with the run's counters in Prometheus text "
+        "format, labelled run, block and port (for a textfile collector)",
+    )
+    run.add_argument(
         "--no-store",
         dest="store",
         action="store_false",
@@ -155,6 +162,7 @@ def _run(args: argparse.Namespace) -> int:
         report=args.report,
         store=args.store,
         quiet=args.quiet,
+        metrics=args.metrics,
     )
     try:
         return run_command(opts)

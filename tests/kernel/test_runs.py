@@ -140,3 +140,21 @@ def test_a_busy_stream_of_large_batches_is_never_taken_for_a_deadlock():
     for _ in range(3):
         result = LocalKernel().run(topology, variables={"batches": 150, "batch_rows": 100_000})
         assert result.ok, result.error
+
+
+def test_counters_as_prometheus_text(run_fixture):  # type: ignore[no-untyped-def]
+    from sluicegate.kernel.metrics import prometheus_text
+
+    out = run_fixture("seed_product")
+    snapshot = out.live.snapshot()
+    blocks = {k: v.model_dump() for k, v in snapshot.blocks.items()}
+    edges = {k: v.model_dump() for k, v in snapshot.edges.items()}
+    text = prometheus_text([(out.result.run_id, blocks, edges)])
+    run = out.result.run_id
+    assert f'sluicegate_block_items_out_total{{run="{run}",block="D"}} 100' in text
+    assert f'sluicegate_block_children{{run="{run}",block="D",phase="succeeded"}} 100' in text
+    assert (
+        f'sluicegate_port_items_total{{run="{run}",block="C",port="B",edge="B.out->C.B"}} 10'
+        in text
+    )
+    assert "# TYPE sluicegate_port_fill_items gauge" in text

@@ -18,6 +18,7 @@ from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.settings import with_mode
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel.api import RunResult, new_run_id
+from sluicegate.kernel.metrics import MetricsFile
 from sluicegate.terminal.execute import RUNS_DIR, Display, execute
 from sluicegate.terminal.hook import ProgressHook
 from sluicegate.terminal.live import LiveProgress
@@ -36,6 +37,7 @@ class RunOptions:
     report: Path | None = None
     store: bool = True
     quiet: bool = False
+    metrics: Path | None = None
 
 
 def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -67,6 +69,7 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
         hook=hook,
         display=display,
         store_root=store_root,
+        extra_hooks=[MetricsFile(opts.metrics)] if opts.metrics else None,
     )
     code = EXIT_CODES.get(result.status, 1)
     if opts.report is not None and not _write_report(opts.report, result.report, err):

@@ -43,6 +43,7 @@ def execute(
     hook: ProgressHook,
     display: Display,
     store_root: Path | None,
+    extra_hooks: list[RunHooks] | None = None,
 ) -> RunResult:
     """Run `topology` (storing outputs under `store_root` unless None) while `display` draws."""
     kernel = LocalKernel()
@@ -53,7 +54,7 @@ def execute(
         info = {"pipeline": topology.pipeline, "mode": topology.settings.mode, "source": "cli"}
         writer = OutputStore(store_root).start_run(run_id, {**info, "variables": variables})
         store = StoreAdapter(writer, budget_bytes=topology.settings.keep_outputs_budget_bytes)
-    hooks: list[RunHooks] = [hook]
+    hooks: list[RunHooks] = [hook, *(extra_hooks or [])]
 
     def call() -> RunResult:
         return kernel.run(topology, variables=variables, run_id=run_id, hooks=hooks, store=store)

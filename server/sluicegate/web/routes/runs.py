@@ -7,8 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
 
 from sluicegate.errors import Conflict, NotFound
+from sluicegate.kernel.metrics import prometheus_text
 from sluicegate.store.history import RunRow, queries
 from sluicegate.store.history.timeline import block_run_at, timeline
 from sluicegate.web.deps import EngineDep, SessionDep
@@ -207,6 +209,12 @@ async def run_timeline(
         return timeline(engine, run_id, buckets)
 
     return await run_in_threadpool(work)
+
+
+@router.get("/metrics", response_class=PlainTextResponse, tags=["kernel"])
+async def metrics(session: SessionDep) -> str:
+    """The live counters of the recent runs in Prometheus text format (labels run, block, port)."""
+    return prometheus_text((s["run_id"], s["blocks"], s["edges"]) for s in session.snapshots())
 
 
 @router.get("/api/kernel", response_model=KernelOut, tags=["kernel"])
