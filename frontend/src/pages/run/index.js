@@ -113,14 +113,16 @@ export function mountRun(root, { run_id: runId }) {
   // Children are never pushed one by one: the timeline's child lanes come from the server,
   // fetched every 1.5 s while the run runs (when the page is visible) and once at its end.
   let timelineBusy = false;
+  let timelineAgain = false;
   async function refreshTimeline() {
-    if (timelineBusy) return;
+    if (timelineBusy) { timelineAgain = true; return; }  // e.g. the end arrives mid-poll
     timelineBusy = true;
     try {
       model.setServer(await api.get(`/api/runs/${encodeURIComponent(runId)}/timeline?buckets=${timeline.bucketsWanted()}`));
       timeline.invalidate();
     } catch { /* the graph and counters work without it */ } finally {
       timelineBusy = false;
+      if (timelineAgain) { timelineAgain = false; refreshTimeline(); }
     }
   }
   setInterval(() => {
