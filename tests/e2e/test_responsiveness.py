@@ -16,7 +16,9 @@ import pytest
 from e2e_support import ROOT, Server, shot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from b7_ui_responsiveness import PROBE, measure
+from playwright.sync_api import expect
+
+from b7_ui_responsiveness import PROBE, measure, post_json
 
 # b7, 3 runs on the 2-core reference machine: the page draws every telemetry delta the
 # server sends (about 1.7 a second there: see the benchmark's figures).
@@ -49,3 +51,16 @@ def test_run_view_stays_responsive_with_10000_children(page: Any, children_serve
     assert counter.get_attribute("data-final") == "1"
     # Never one DOM node per child: the page stays small.
     assert page.evaluate("document.getElementsByTagName('*').length") < 3000
+    # 10,000 is not "more than 10,000": no warning (SPEC §4.10.3).
+    assert page.get_by_test_id("many-children").is_hidden()
+
+
+@pytest.mark.timeout(300)
+def test_more_than_10000_children_are_warned_about(page: Any, children_server: Server) -> None:
+    body = {"variables": {"children": 10_001}}
+    run_id = post_json(f"{children_server.url}/api/pipelines/child_overhead/runs", body)["run_id"]
+    page.goto(f"{children_server.url}/runs/{run_id}")
+    warning = page.get_by_test_id("many-children")
+    expect(warning).to_contain_text(
+        "More than 10,000 children expected: child (10,001", timeout=120_000
+    )

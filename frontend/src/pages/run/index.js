@@ -21,6 +21,8 @@ import "../editor/editor.css";
 import "../../panel/panel.css";
 import "../../run/run.css";
 
+const MANY_CHILDREN = 10000;
+
 export function mountRun(root, { run_id: runId }) {
   const goTo = (id) => { location.href = `/runs/${encodeURIComponent(id)}`; };
   const header = runHeader({ runId, onStarted: goTo });
@@ -30,7 +32,9 @@ export function mountRun(root, { run_id: runId }) {
   root.append(h("div.run-page", { "data-run": runId }, header.el, h("div.run-body", {}, main, panel)));
   const page = { runId, detail: null, pipelineData: null, base: null, graph: null, selection: null, detailView: null, deadlock: null };
   const banner = deadlockBanner({ pipeline: null, onRerun: (mode) => startNew(mode) });
-  main.append(banner.el, graphHost);
+  // SPEC §4.10.3: the UI warns when a block is to get more than 10,000 children.
+  const manyChildren = h("div.warning-box.many-children", { hidden: true, "data-testid": "many-children" });
+  main.append(banner.el, manyChildren, graphHost);
   const dock = bottomDock(main, { runId });
   const view = new GraphView(graphHost, { mode: "live", onSelect: (sel) => select(sel) });
   const timeline = new Timeline(dock.timelineHost, { onSelect: (name) => { view.select({ type: "block", name }); } });
@@ -86,11 +90,23 @@ export function mountRun(root, { run_id: runId }) {
     renderTimer = setTimeout(() => { renderTimer = null; render(); }, wait);
   }
 
+  function warnManyChildren(state) {
+    const many = Object.entries(state.blocks || {})
+      .filter(([, b]) => b && b.children && b.children.expected > MANY_CHILDREN)
+      .map(([name, b]) => `${name} (${b.children.expected.toLocaleString()}${b.children.final ? "" : " so far"})`);
+    manyChildren.hidden = many.length === 0;
+    manyChildren.textContent = many.length
+      ? `More than ${MANY_CHILDREN.toLocaleString()} children expected: ${many.join(", ")}. ` +
+        "Each child is stored and tracked; check the dynamic block or its match rule (product multiplies)."
+      : "";
+  }
+
   function render() {
     lastRender = performance.now();
     const state = liveState();
     if (!state || !page.detail) return;
     applyOverlay(view, state);
+    warnManyChildren(state);
     const phase = (live.state(runId) && live.state(runId).run.phase) || page.detail.run.status;
     header.update(page.detail.run, phase, page.pipelineData && page.pipelineData.spec && page.pipelineData.spec.variables, state.run && state.run.started_t);
     timeline.setRun({ running: phase === "running" });
