@@ -61,6 +61,5 @@ def test_more_than_10000_children_are_warned_about(page: Any, children_server: S
     run_id = post_json(f"{children_server.url}/api/pipelines/child_overhead/runs", body)["run_id"]
     page.goto(f"{children_server.url}/runs/{run_id}")
     warning = page.get_by_test_id("many-children")
-    expect(warning).to_contain_text(
-        "More than 10,000 children expected: child (10,001", timeout=120_000
-    )
+    expect(warning).to_contain_text("More than 10,000 children expected", timeout=120_000)
+    expect(warning).to_contain_text("child (10,001")
