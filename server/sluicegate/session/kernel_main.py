@@ -3,6 +3,7 @@ every event and telemetry message back. The server never runs user code itself."
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -149,3 +150,6 @@ if __name__ == "__main__":
         workspace_arg,
         store_arg,
     )
+    # The server closed the pipe (or asked to shut down): exit now, even if user code is
+    # still running on a worker thread that would otherwise keep the interpreter alive.
+    os._exit(0)

@@ -81,6 +81,9 @@ class KernelProcess:
             pass_fds=(to_child_r, from_child_w),
             env=env,
             stdin=subprocess.DEVNULL,
+            # Its own session: a Ctrl-C in the server's terminal stops the server, which
+            # then stops the kernel; the kernel never dies first of the terminal's signal.
+            start_new_session=True,
         )
         os.close(to_child_r)
         os.close(from_child_w)
