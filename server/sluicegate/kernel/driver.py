@@ -19,15 +19,13 @@ from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.sizing import Sizer
-from sluicegate.kernel.slices import call_once, close_iterator, pull, results_of
+from sluicegate.kernel.slices import READ_BATCH, call_once, close_iterator, pull, results_of
 from sluicegate.kernel.stream_inputs import StreamBridge
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
     from sluicegate.kernel.instance import Instance
-
-READ_BATCH = 4096
 
 
 class Services(Protocol):

@@ -13,7 +13,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from sluicegate.kernel.ports_log import port_line
 from sluicegate.kernel.slots import Slots
 from sluicegate.kernel.stopping import Stopper
 from sluicegate.kernel.store_port import RunStore
+from sluicegate.kernel.view import block_phase
 from sluicegate.kernel.waiters import Waiters, wait_any
 
 Replay = Callable[[str, str], "list[Any] | None"]
@@ -311,7 +312,8 @@ class Run:
                 waits += [p.phase_changed for p in batch]
             elif (
                 constraint is not None
-                and (verdict := constraint.evaluate(self.block_phases())) is not True
+                and (verdict := constraint.evaluate(self.block_phases(constraint.blocks)))
+                is not True
             ):
                 if verdict is False:
                     raise _Skip()
@@ -425,10 +427,8 @@ class Run:
         if self.constraints:
             self.phase_waiters.wake()
 
-    def block_phases(self) -> dict[str, str]:
-        from sluicegate.kernel.view import block_phase
-
-        return {name: block_phase(self, name) for name in self.topology.blocks}
+    def block_phases(self, names: Iterable[str]) -> dict[str, str]:
+        return {name: block_phase(self, name) for name in names}
 
     # ---- services for drivers -----------------------------------------------------------
     def kwargs_for(self, inst: Instance) -> dict[str, Any]:

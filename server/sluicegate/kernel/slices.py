@@ -17,6 +17,7 @@ from typing import Any
 from sluicegate.kernel.sizing import Sizer, rows_of
 
 SLICE_S = 0.002
+READ_BATCH = 4096  # most items a driver takes from an input edge at once
 MAX_CHUNK = 4096
 
 

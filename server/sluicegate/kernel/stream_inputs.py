@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sluicegate.errors import Cancelled
 from sluicegate.kernel.sizing import rows_of
-from sluicegate.kernel.slices import SLICE_S
+from sluicegate.kernel.slices import READ_BATCH, SLICE_S
 
 if TYPE_CHECKING:
     from sluicegate.kernel.driver import Driver
     from sluicegate.kernel.edge import Edge
-
-READ_BATCH = 4096
 
 
 class StreamBridge:

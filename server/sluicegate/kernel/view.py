@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from sluicegate.kernel.instance import ACTIVITIES, TERMINAL
+from sluicegate.kernel.instance import ACTIVITIES
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
 
 if TYPE_CHECKING:
@@ -254,7 +254,3 @@ def _edge_state(states: set[str]) -> str:
         if state in states:
             return state
     return "created"
-
-
-def is_terminal(phase: str) -> bool:
-    return phase in TERMINAL
