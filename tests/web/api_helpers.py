@@ -31,6 +31,10 @@ from fastapi.testclient import TestClient
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipelines"
 TERMINAL = frozenset({"succeeded", "failed", "cancelled", "interrupted"})
+# Every test server uses a token (the README's Security section); clients send it as a header.
+TOKEN = "sluicegate-test-token"
+AUTH = {"Authorization": f"token {TOKEN}"}
+BASE_URL = "http://127.0.0.1"
 
 Frame = dict[str, Any]
 Match = str | Callable[[Frame], bool]
@@ -42,6 +46,15 @@ def make_workspace(target: Path) -> Path:
     shutil.copytree(REPO / "examples", target, ignore=ignore)
     shutil.copytree(FIXTURES, target / "pipelines", ignore=ignore, dirs_exist_ok=True)
     return target
+
+
+def open_client(workspace: Path, **app_options: Any) -> TestClient:
+    """A TestClient for `create_app(workspace, **app_options)` that sends the test token; use
+    it as a context manager, so the app's lifespan starts and stops the kernel process."""
+    from sluicegate.web.app import create_app
+
+    app = create_app(workspace, token=TOKEN, **app_options)
+    return TestClient(app, base_url=BASE_URL, headers=AUTH)
 
 
 class LiveSocket:
@@ -193,6 +206,8 @@ class LiveServer:
             str(workspace),
             "--port",
             str(self.port),
+            "--token",
+            TOKEN,
         ]
         # A file, not a pipe (a full pipe would block the server); closed in stop().
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
@@ -203,7 +218,7 @@ class LiveServer:
             stderr=self.log,
             text=True,
         )
-        self.http = httpx.Client(base_url=self.base, timeout=30)
+        self.http = httpx.Client(base_url=self.base, timeout=30, headers=AUTH)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import LiveSocket, live_socket, make_workspace
+from api_helpers import LiveSocket, live_socket, make_workspace, open_client
 from fastapi.testclient import TestClient
-
-from sluicegate.web.app import create_app
 
 
 @pytest.fixture
@@ -25,7 +23,7 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(workspace: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(workspace, watch=True)) as client:
+    with open_client(workspace, watch=True) as client:
         yield client
 
 

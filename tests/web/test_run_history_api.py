@@ -6,21 +6,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from api_helpers import start_run, wait_run
-from fastapi.testclient import TestClient
+from api_helpers import open_client, start_run, wait_run
 
 from sluicegate.store.history import HistoryWriter, create_tables, make_engine
-from sluicegate.web.app import create_app
 
 
 def test_runs_survive_a_restart(workspace: Path) -> None:
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         ok = start_run(client, "flaky")
         wait_run(client, ok)
         failed = start_run(client, "flaky", fail=True)
         wait_run(client, failed)
 
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         runs = client.get("/api/runs", params={"pipeline": "flaky"}).json()
         assert [(r["id"], r["status"]) for r in runs["items"]] == [
             (failed, "failed"),
@@ -50,7 +48,7 @@ def test_a_run_left_running_in_the_database_is_interrupted_at_the_next_start(
     writer.close()
     engine.dispose()
 
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         run = client.get("/api/runs/flaky-left-running").json()["run"]
 
     assert run["status"] == "interrupted"
@@ -59,7 +57,7 @@ def test_a_run_left_running_in_the_database_is_interrupted_at_the_next_start(
 
 
 def test_a_run_in_progress_when_the_server_stops_is_interrupted(workspace: Path) -> None:
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         run_id = start_run(client, "sleepy")
         deadline = time.monotonic() + 20
         while not client.get(f"/api/runs/{run_id}/events", params={"kind": "phase"}).json()[
@@ -68,7 +66,7 @@ def test_a_run_in_progress_when_the_server_stops_is_interrupted(workspace: Path)
             assert time.monotonic() < deadline, "the run did not start"
             time.sleep(0.05)
 
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         detail = client.get(f"/api/runs/{run_id}").json()
         assert client.get("/api/kernel").json()["active_run"] is None
         assert wait_run(client, start_run(client, "flaky"))["run"]["status"] == "succeeded"
@@ -80,11 +78,11 @@ def test_a_run_in_progress_when_the_server_stops_is_interrupted(workspace: Path)
 
 def test_history_can_live_in_a_database_named_by_url(workspace: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
-    with TestClient(create_app(workspace, db_url=url)) as client:
+    with open_client(workspace, db_url=url) as client:
         run_id = start_run(client, "flaky")
         wait_run(client, run_id)
 
     assert (tmp_path / "elsewhere.db").is_file()
     assert not (workspace / ".sluicegate/history.db").exists()
-    with TestClient(create_app(workspace, db_url=url)) as client:
+    with open_client(workspace, db_url=url) as client:
         assert client.get(f"/api/runs/{run_id}").json()["run"]["status"] == "succeeded"

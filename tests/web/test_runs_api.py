@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import make_workspace, start_run, wait_kernel_ready, wait_run
+from api_helpers import make_workspace, open_client, start_run, wait_kernel_ready, wait_run
 from fastapi.testclient import TestClient
-
-from sluicegate.web.app import create_app
 
 
 @dataclass
@@ -31,7 +29,7 @@ class Ran:
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
     workspace = make_workspace(tmp_path_factory.mktemp("runs") / "ws")
-    with TestClient(create_app(workspace)) as client:
+    with open_client(workspace) as client:
         seed = start_run(client, "seed_stream", a_sleep=0.001, d_sleep=0.001)
         wait_run(client, seed)
         seed_again = start_run(client, "seed_stream")

@@ -17,7 +17,13 @@ from sluicegate.web.routes import blocks, outputs, pipelines, runs
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
 
-def create_app(workspace: Path, *, db_url: str | None = None, watch: bool = True) -> FastAPI:
+def create_app(
+    workspace: Path,
+    *,
+    token: str | None = None,
+    db_url: str | None = None,
+    watch: bool = True,
+) -> FastAPI:
     """The web app for `workspace`. The kernel process starts with the app (lifespan)."""
     workspace = workspace.resolve()
 
