@@ -231,7 +231,10 @@ def test_a_run_in_progress_when_the_server_stopped_is_marked_interrupted(tmp_pat
     run = queries.get_run(engine, "r2")
     assert run is not None and run.status == "interrupted" and "interrupted" in (run.error or "")
     assert run.finished_t is not None and run.finished_t <= last_t
-    assert queries.block_summary(engine, "r2") == {"S": {"succeeded": 1}, "T": {"interrupted": 1}}
+    assert queries.block_summary(engine, "r2") == {"S": {"succeeded": 1}, "T": {"cancelled": 1}}
+    (t_run,), _ = queries.block_runs(engine, "r2", block="T")
+    assert t_run.reason == "interrupted" and t_run.finished_t == run.finished_t
+    assert t_run.error is not None and "server stopped" in t_run.error["message"]
     assert queries.list_runs(engine, status="running") == ([], 0)
     assert mark_interrupted(engine) == []
     engine.dispose()

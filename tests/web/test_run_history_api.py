@@ -72,8 +72,8 @@ def test_a_run_in_progress_when_the_server_stops_is_interrupted(workspace: Path)
         assert wait_run(client, start_run(client, "flaky"))["run"]["status"] == "succeeded"
 
     assert detail["run"]["status"] == "interrupted"
-    phases = {b["block"]: b["phase"] for b in detail["block_runs"]}
-    assert phases["tick"] == "interrupted"
+    phases = {b["block"]: (b["phase"], b["reason"]) for b in detail["block_runs"]}
+    assert phases["tick"] == ("cancelled", "interrupted")
 
 
 def test_history_can_live_in_a_database_named_by_url(workspace: Path, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, 
 from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
 from sluicegate.session.cell import run_cell
 from sluicegate.session.pipe import Sender, split_frames
+from sluicegate.session.subprocesses import end_subprocesses
 from sluicegate.store import OutputStore
 from sluicegate.store.reuse import reusable_outputs
 
@@ -53,12 +54,15 @@ class KernelService:
 
     def _guarded(self, target: Any, command: Any) -> None:
         self._status("busy")
+        status = "failed"
         try:
-            target(command)
+            status = target(command)
         finally:
+            if status != "succeeded":  # cancelled or failed: nothing it started lives on
+                end_subprocesses()
             self._status("ready")
 
-    def _run(self, command: StartRun) -> None:
+    def _run(self, command: StartRun) -> str:
         run_id = command.run_id or ""
         try:
             topology = load_pipeline(self.workspace, command.pipeline)
@@ -75,7 +79,7 @@ class KernelService:
             replay = (
                 reusable_outputs(self.store.reader(command.rerun_of)) if command.rerun_of else None
             )
-            self.kernel.run(
+            result = self.kernel.run(
                 topology,
                 variables=command.variables,
                 run_id=run_id,
@@ -86,6 +90,8 @@ class KernelService:
             )
         except SluicegateError as exc:
             self._failed(run_id, command.mode or "stream", str(exc))
+            return "failed"
+        return result.status
 
     def _failed(self, run_id: str, mode: str, message: str) -> None:
         self.sender.emit(
@@ -102,7 +108,7 @@ class KernelService:
             )
         )
 
-    def _cell(self, command: RunCell) -> None:
+    def _cell(self, command: RunCell) -> str:
         run_id = command.run_id or ""
         try:
             fields = run_cell(
@@ -121,6 +127,7 @@ class KernelService:
         self.sender.emit(
             CellResult.model_validate({"run_id": run_id, "seq": 0, "t": _ms(), **fields})
         )
+        return str(fields["status"])
 
 
 def main(conn: Connection, send: Connection, workspace: str, store_root: str) -> None:
@@ -140,6 +147,7 @@ def main(conn: Connection, send: Connection, workspace: str, store_root: str) ->
         for command in commands:
             service.handle(command)
     sender.close()
+    end_subprocesses()
 
 
 if __name__ == "__main__":

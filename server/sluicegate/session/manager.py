@@ -226,11 +226,13 @@ class Session:
         if self.stopping:
             return
         log.warning("kernel process died: %s", reason)
+        busy = self.active is not None
         self._fail_active(f"{reason}; the run was stopped and a new kernel started", "failed")
         self._publish_status("died", reason)
-        # A kernel that dies right after it started (a broken environment) is restarted with
-        # a growing delay instead of in a tight loop.
-        quick = time.monotonic() - self._started_at < 2.0
+        # A kernel that dies right after it started, running nothing (a broken environment),
+        # is restarted with a growing delay instead of in a tight loop; one that died running
+        # a user's run or cell is restarted at once.
+        quick = not busy and time.monotonic() - self._started_at < 2.0
         self._backoff = min(max(self._backoff, 0.25) * 2, 30.0) if quick else 0.0
         assert self.loop is not None
         self.loop.call_later(self._backoff, self._restart)

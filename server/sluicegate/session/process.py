@@ -3,6 +3,7 @@ notice its death, restart it. The server never dies with it."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -20,6 +21,13 @@ from sluicegate.protocol import DecodeError, Message, decode_message, encode
 from sluicegate.session.pipe import split_frames
 
 log = logging.getLogger("sluicegate.session")
+
+
+def end_group(pgid: int) -> None:
+    """SIGKILL every process of group `pgid`: the kernel and whatever user code started.
+    Called while the kernel is alive or not yet reaped, so the group id is still its own."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def describe_exit(code: int | None) -> str:
@@ -81,8 +89,10 @@ class KernelProcess:
             pass_fds=(to_child_r, from_child_w),
             env=env,
             stdin=subprocess.DEVNULL,
-            # Its own session: a Ctrl-C in the server's terminal stops the server, which
-            # then stops the kernel; the kernel never dies first of the terminal's signal.
+            # Its own session and process group: a Ctrl-C in the server's terminal stops the
+            # server, which then stops the kernel; the kernel never dies first of the
+            # terminal's signal. Processes that user code starts join the group, and the
+            # group is ended with the kernel (`end_group`).
             start_new_session=True,
         )
         os.close(to_child_r)
@@ -115,10 +125,15 @@ class KernelProcess:
                 self.on_message(message)
         conn.close()
         try:
-            code: int | None = process.wait(timeout=2)
+            code: int | None = process.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            process.kill()
-            code = None
+            code = None  # it closed its pipe but hangs on
+        # End what user code left behind in the group (and a kernel that hangs on). The
+        # group id stays taken while any member lives, so it names no other processes.
+        end_group(process.pid)
+        if code is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
         if not self._stopping and process is self._process:
             self.on_exit(describe_exit(code))
 
@@ -126,8 +141,8 @@ class KernelProcess:
         """Stop the process at once (last resort for a cancel, and on shutdown)."""
         self._stopping = True
         process, conn = self._process, self._conn
-        if process is not None and process.poll() is None:
-            process.kill()
+        if process is not None:
+            end_group(process.pid)
             process.wait(timeout=5)
         if conn is not None:
             conn.close()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from sluicegate.store.history import rows
-from sluicegate.store.history.db import execute_many
+from sluicegate.store.history.db import close_block_runs, execute_many
 from sluicegate.store.history.models import (
     TERMINAL_RUN_STATUSES,
     BlockRunRow,
@@ -43,15 +43,29 @@ class RunBlocks:
         return row
 
 
-def ended(finished_t: float, error: str | None = None) -> dict[str, Any]:
+def ended(
+    finished_t: float, error: str | None = None, duration_s: float | None = None
+) -> dict[str, Any]:
     """The run columns of a run that ended at `finished_t` (a run never started began at
-    its creation)."""
+    its creation). An end time already stored (the kernel's own, from its run phase event)
+    is kept; `duration_s`, when given, is the kernel's measure of the run."""
     begun = func.coalesce(RUNS.c.started_t, RUNS.c.created_t)
-    values: dict[str, Any] = {"finished_t": finished_t, "started_t": begun}
-    values["duration_s"] = finished_t - begun
+    finished = func.coalesce(RUNS.c.finished_t, finished_t)
+    values: dict[str, Any] = {"finished_t": finished, "started_t": begun}
+    values["duration_s"] = finished - begun if duration_s is None else duration_s
     if error is not None:
         values["error"] = error
     return values
+
+
+def _closing(status: str, error: str | None) -> str:
+    why = f"the run ended ({status}) before this block run did"
+    return f"{why}: {error}" if error else why
+
+
+def _duration(report: dict[str, Any] | None) -> float | None:
+    value = report.get("duration_s") if report else None
+    return float(value) if isinstance(value, int | float) and value >= 0 else None
 
 
 class Batch:
@@ -62,6 +76,7 @@ class Batch:
         self.events: list[dict[str, Any]] = []
         self.outputs: dict[str, list[dict[str, Any]]] = {}
         self.finished: set[str] = set()
+        self.closing: dict[str, tuple[float, str]] = {}  # run id: (end, why) of its open blocks
 
     def apply(self, op: str, value: Any) -> None:
         try:
@@ -104,6 +119,7 @@ class Batch:
                 text = f"{error.get('type')}: {error.get('message')}" if error else None
                 self.run_updates.append((run_id, {"status": to, **ended(t, text)}))
                 self.finished.add(run_id)  # its block runs leave the cache once written
+                self.closing.setdefault(run_id, (t, _closing(to, text)))
 
     def finish(
         self,
@@ -114,10 +130,10 @@ class Batch:
         outputs: list[dict[str, Any]] | None,
         finished_t: float,
     ) -> None:
-        self.run_updates.append(
-            (run_id, {"status": status, "report": report, **ended(finished_t, error)})
-        )
+        values = ended(finished_t, error, _duration(report))
+        self.run_updates.append((run_id, {"status": status, "report": report, **values}))
         self.finished.add(run_id)
+        self.closing.setdefault(run_id, (finished_t, _closing(status, error)))
         if outputs is None:
             return
         blocks = self.blocks(run_id)
@@ -155,6 +171,8 @@ class Batch:
         execute_many(conn, BLOCKS, insert(BLOCKS), new)
         where = (BLOCKS.c.run_id == bindparam("b_run_id"), BLOCKS.c.uuid == bindparam("b_uuid"))
         execute_many(conn, BLOCKS, update(BLOCKS).where(*where), changed)
+        for run_id, (end, why) in self.closing.items():
+            close_block_runs(conn, run_id, end, why)
 
     def written(self) -> None:
         """After the commit: what was dirty is stored; finished runs leave the cache."""

@@ -37,6 +37,10 @@ from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRo
 DB_FILE = "history.db"
 # Compact, and never fails a flush over a value JSON cannot encode (written as its `str`).
 encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
+# A block run still open when its run ended is closed `cancelled`, reason `interrupted` (one
+# phase of the block vocabulary, so that every view already shows it as final).
+INTERRUPTED_PHASE = "cancelled"
+INTERRUPTED_REASON = "interrupted"
 INTERRUPTED = (
     "The server stopped while this run was in progress; it was marked interrupted at the next "
     "start. Run the pipeline again, or re-run from its failed blocks."
@@ -112,12 +116,32 @@ def create_tables(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine, tables=[table(model) for model in MODELS])
 
 
+def close_block_runs(conn: Connection, run_id: str, finished_t: float, why: str) -> None:
+    """End every block and child run of `run_id` that is not in a final phase: `cancelled`
+    with reason `interrupted` and an error that says `why`, so that no block run of a run that
+    ended stays `running` (the kernel died, was restarted, or the server stopped)."""
+    blocks = table(BlockRunRow)
+    open_ = (blocks.c.run_id == run_id, blocks.c.phase.not_in(TERMINAL_PHASES))
+    error = {"type": "Interrupted", "message": why}
+    conn.execute(update(blocks).where(*open_, blocks.c.error.is_(None)).values(error=error))
+    conn.execute(
+        update(blocks)
+        .where(*open_)
+        .values(
+            phase=INTERRUPTED_PHASE,
+            reason=INTERRUPTED_REASON,
+            finished_t=finished_t,
+            started_t=func.coalesce(blocks.c.started_t, finished_t),
+        )
+    )
+
+
 def mark_interrupted(engine: Engine) -> list[str]:
-    """Mark every run still `running` (and its unfinished block runs) `interrupted`.
+    """Mark every run still `running` `interrupted`, and end its unfinished block runs.
 
     Called at server start: such a run was in progress when the server stopped. Its end time
     is its last recorded event (its start when it has none). Returns the run ids."""
-    runs, blocks, events = table(RunRow), table(BlockRunRow), table(EventRow)
+    runs, events = table(RunRow), table(EventRow)
     with engine.begin() as conn:
         running = conn.execute(
             select(runs.c.id, func.coalesce(runs.c.started_t, runs.c.created_t)).where(
@@ -137,9 +161,5 @@ def mark_interrupted(engine: Engine) -> list[str]:
                     duration_s=end - begun,
                 )
             )
-            conn.execute(
-                update(blocks)
-                .where(blocks.c.run_id == run_id, blocks.c.phase.not_in(TERMINAL_PHASES))
-                .values(phase="interrupted", finished_t=end)
-            )
+            close_block_runs(conn, run_id, end, INTERRUPTED)
     return [run_id for run_id, _ in running]
