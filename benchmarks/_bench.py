@@ -17,6 +17,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
+# Servers the benchmarks start need a token like any other (the README's Security section);
+# the same one as the test servers, so the browser benchmark's `measure` serves both.
+TOKEN = "sluicegate-test-token"
+AUTH = {"Authorization": f"token {TOKEN}"}
 EXAMPLES = ROOT / "examples"  # the demo workspace: examples/pipelines/<name>/
 WORKSPACE = ROOT / "benchmarks"  # benchmark-only pipelines: benchmarks/pipelines/<name>/
 

@@ -57,12 +57,13 @@ class LiveServer:
         env = {**os.environ, "PYTHONPATH": str(_bench.SERVER)}
         command = [sys.executable, "-m", "sluicegate", "serve", str(workspace)]
         self.process = subprocess.Popen(
-            [*command, "--port", str(self.port), "--no-watch"],
+            [*command, "--port", str(self.port), "--no-watch", "--token", _bench.TOKEN],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60)
+        base = f"http://127.0.0.1:{self.port}"
+        self.http = httpx.Client(base_url=base, timeout=60, headers=_bench.AUTH)
 
     def __enter__(self) -> LiveServer:
         import httpx
@@ -114,7 +115,7 @@ class Reader(threading.Thread):
         from websockets.sync.client import connect
 
         super().__init__(daemon=True)
-        self.ws = connect(url, max_size=None)
+        self.ws = connect(url, max_size=None, additional_headers=_bench.AUTH)
         self.frames = 0
 
     def run(self) -> None:

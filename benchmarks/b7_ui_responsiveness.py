@@ -81,15 +81,20 @@ window.WebSocket.prototype = NativeSocket.prototype;
 
 
 def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as r:
+    request = urllib.request.Request(url, headers=_bench.AUTH)
+    with urllib.request.urlopen(request, timeout=30) as r:
         return json.loads(r.read())
 
 
 def post_json(url: str, body: dict[str, Any]) -> Any:
     data = json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json", **_bench.AUTH}
+    request = urllib.request.Request(url, data=data, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as r:
         return json.loads(r.read())
+
+
+SERVE = [sys.executable, "-m", "sluicegate", "serve"]
 
 
 class Server:
@@ -103,7 +108,7 @@ class Server:
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         env = {**os.environ, "PYTHONPATH": str(_bench.SERVER)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sluicegate", "serve", str(workspace), "--port", str(self.port)],
+            [*SERVE, str(workspace), "--port", str(self.port), "--token", _bench.TOKEN],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
@@ -138,7 +143,7 @@ class Server:
 def measure(page: Any, url: str, children: int, timeout: float = 300) -> dict[str, Any]:
     """Open the run view of a fresh `child_overhead` run on the server at `url` and measure
     until it ends. `page` must have PROBE as an init script."""
-    page.goto(url + "/")  # load and cache the bundle first
+    page.goto(f"{url}/?token={_bench.TOKEN}")  # log in, load and cache the bundle first
     body = {"variables": {"children": children}}
     run_id = post_json(f"{url}/api/pipelines/child_overhead/runs", body)["run_id"]
     page.goto(f"{url}/runs/{run_id}")

@@ -4,6 +4,8 @@
                    [--report FILE] [--no-store] [--quiet]
     sluicegate init DIR [--from WORKSPACE]
     sluicegate serve [WORKSPACE] [--host 127.0.0.1] [--port 8765] [--database-url URL]
+                     [--token TOKEN | --no-token] [--allow-host NAME ...]
+                     [--allow-origin ORIGIN ...] [--max-body-bytes N]
 
 Exit codes: 0 the run succeeded, 1 it failed, 2 usage or plan error, 130 interrupted.
 `init` copies the example workspace, the repository's `examples/` folder found next to the
@@ -147,6 +149,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="any SQLAlchemy URL for run history (default: SQLite in the workspace)",
     )
     serve.add_argument("--no-watch", dest="watch", action="store_false", help="do not watch files")
+    access = serve.add_argument_group(
+        "access", "who may use the server (see the README's Security section)"
+    )
+    access.add_argument(
+        "--token",
+        help="the token every request must carry (default: $SLUICEGATE_TOKEN, else a random "
+        "one, printed in the address to open)",
+    )
+    access.add_argument(
+        "--no-token",
+        action="store_true",
+        help="no token: any local program or web page can then run code as you; loopback "
+        "--host only",
+    )
+    access.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="also answer requests whose Host header names NAME (besides localhost, 127.0.0.1, "
+        "[::1] and --host); repeat for several",
+    )
+    access.add_argument(
+        "--allow-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="also accept browser requests and websockets from pages of ORIGIN "
+        "(e.g. https://proxy.example); repeat for several",
+    )
+    access.add_argument(
+        "--max-body-bytes",
+        metavar="N",
+        type=int,
+        help="largest request body accepted, in bytes (default: 10485760, 10 MiB)",
+    )
     serve.set_defaults(func=_serve)
     return parser
 
@@ -187,9 +225,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from sluicegate.web.app import create_app
+    from sluicegate.web.security import DEFAULT_MAX_BODY_BYTES
+    from sluicegate.web.serve import ServeOptions, serve
 
     workspace = (args.workspace or examples_dir()).resolve()
     if not (workspace / "pipelines").is_dir():
@@ -197,11 +234,20 @@ def _serve(args: argparse.Namespace) -> int:
             f"{workspace} is not a workspace: it has no pipelines/ folder; "
             "create one with `sluicegate init`"
         )
-    app = create_app(workspace, db_url=args.database_url, watch=args.watch)
-    print(f"Sluicegate {sluicegate.__version__} serving {workspace}")
-    print(f"open http://{args.host}:{args.port}/ in your browser (API docs at /docs); Ctrl-C stops")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    return 0
+    return serve(
+        ServeOptions(
+            workspace=workspace,
+            host=args.host,
+            port=args.port,
+            token=args.token,
+            no_token=args.no_token,
+            allow_hosts=tuple(args.allow_host),
+            allow_origins=tuple(args.allow_origin),
+            max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+            database_url=args.database_url,
+            watch=args.watch,
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,12 +40,37 @@ class BlockLoadError(PlanError):
     traceback: str | None = None
 
 
+class UsageError(SluicegateError):
+    """A command line or request that cannot work as given; the message says what to change."""
+
+    status = 400
+
+
 class NotFound(SluicegateError):
     status = 404
 
 
 class Conflict(SluicegateError):
     status = 409
+
+
+class TooLarge(SluicegateError):
+    """A file or value larger than Sluicegate accepts; the message names it and the limit."""
+
+    status = 413
+
+
+class PreconditionFailed(SluicegateError):
+    """A write named the version it was based on (`If-Match`) and the file has changed since:
+    nothing was written. `where` names the file; `version` is its current version (None when
+    the file is gone)."""
+
+    status = 412
+
+    def __init__(self, message: str, *, where: str, version: str | None) -> None:
+        super().__init__(message)
+        self.where = where
+        self.version = version
 
 
 class RunError(SluicegateError):

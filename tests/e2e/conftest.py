@@ -48,14 +48,17 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, context: Any) -> Iterator[Server]:
+    """A server on the example workspace; the test's browser context is logged in to it."""
     s = Server(make_workspace(tmp_path))
+    s.log_in(context)
     yield s
     s.stop()
 
 
 @pytest.fixture
-def empty_server(tmp_path: Path) -> Iterator[Server]:
+def empty_server(tmp_path: Path, context: Any) -> Iterator[Server]:
     s = Server(make_workspace(tmp_path, empty=True))
+    s.log_in(context)
     yield s
     s.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -15,12 +16,18 @@ from typing import Any
 ROOT = Path(__file__).parents[2]
 CHROMIUM = os.environ.get("SLUICEGATE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# Every test server uses a token; pages log in once through `?token=` (see conftest's `page`).
+TOKEN = "sluicegate-test-token"
+AUTH = {"Authorization": f"token {TOKEN}"}
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+SERVE = [sys.executable, "-m", "sluicegate", "serve"]
 
 
 class Server:
@@ -30,7 +37,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sluicegate", "serve", str(workspace), "--port", str(self.port)],
+            [*SERVE, str(workspace), "--port", str(self.port), "--token", TOKEN],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -38,13 +45,52 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "/api/kernel", timeout=1) as r:
+                ready = urllib.request.Request(self.url + "/api/kernel", headers=AUTH)
+                with urllib.request.urlopen(ready, timeout=1) as r:
                     if r.status == 200:
                         return
             except OSError:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("the server did not start within 30 s")
+
+    @property
+    def login_url(self) -> str:
+        return f"{self.url}/?token={TOKEN}"
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the API with the token (as a script would); the parsed JSON answer."""
+        data = None if body is None else json.dumps(body).encode()
+        headers = {**AUTH, "content-type": "application/json"}
+        request = urllib.request.Request(self.url + path, data, headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+    def run_to_end(self, pipeline: str, variables: dict[str, Any] | None = None) -> Any:
+        """Start a run of `pipeline` through the API and wait for it to end; the run."""
+        body = {"variables": variables or {}}
+        started = self.api("POST", f"/api/pipelines/{pipeline}/runs", body)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            run = self.api("GET", f"/api/runs/{started['run_id']}")["run"]
+            if run["status"] not in ("created", "running"):
+                return run
+            time.sleep(0.1)
+        raise AssertionError(f"run {started['run_id']} of {pipeline} did not end within 60 s")
+
+    def log_in(self, context: Any) -> None:
+        """Give a browser context the cookies that opening `login_url` would set: the
+        session cookie and the XSRF cookie the page's script repeats in a header."""
+        from sluicegate.web.security import SecurityOptions, session_cookie_name
+
+        session = SecurityOptions(token=TOKEN).session_value()
+        name = session_cookie_name(f"127.0.0.1:{self.port}")
+        context.add_cookies(
+            [
+                {"name": name, "value": session, "url": self.url, "sameSite": "Strict"},
+                {"name": "_xsrf", "value": "e2e-xsrf", "url": self.url, "sameSite": "Strict"},
+            ]
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -4,36 +4,13 @@ status."""
 
 from __future__ import annotations
 
-import json
 import re
-import time
-import urllib.request
 from typing import Any
 
 from e2e_support import Server, shot
 from playwright.sync_api import expect
 
 DASH = "\u2013"  # the pagers write ranges with an en dash
-
-
-def run_to_end(
-    server: Server, pipeline: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{server.url}/api/pipelines/{pipeline}/runs",
-        data=json.dumps({"variables": variables or {}}).encode(),
-        headers={"content-type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as r:
-        run_id = json.loads(r.read())["run_id"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{server.url}/api/runs/{run_id}") as r:
-            run: dict[str, Any] = json.loads(r.read())["run"]
-        if run["status"] not in ("created", "running"):
-            return run
-        time.sleep(0.1)
-    raise AssertionError(f"{run_id} did not end")
 
 
 def test_home_lists_pipelines_with_their_last_run(page: Any, server: Server) -> None:
@@ -46,8 +23,8 @@ def test_home_lists_pipelines_with_their_last_run(page: Any, server: Server) -> 
     expect(seed.locator(".pill")).to_have_text("never run")
     expect(page.get_by_text("No runs yet.")).to_be_visible()
 
-    done = run_to_end(server, "seed_stream")
-    failed = run_to_end(server, "deadlock_diamond")
+    done = server.run_to_end("seed_stream")
+    failed = server.run_to_end("deadlock_diamond")
     # The lists refresh by themselves when runs end.
     expect(seed.locator(".pill")).to_have_text("succeeded", timeout=10_000)
     expect(page.locator(".card[data-pipeline=deadlock_diamond] .pill")).to_have_text("failed")
@@ -75,9 +52,9 @@ def test_create_pipeline_rejects_a_bad_name(page: Any, empty_server: Server) -> 
 
 
 def test_run_history_filters_by_pipeline_and_status(page: Any, server: Server) -> None:
-    run_to_end(server, "seed_stream")
-    run_to_end(server, "seed_stream")
-    failed = run_to_end(server, "deadlock_diamond")
+    server.run_to_end("seed_stream")
+    server.run_to_end("seed_stream")
+    failed = server.run_to_end("deadlock_diamond")
     page.goto(server.url + "/runs")
     rows = page.locator("table.runs-table tbody tr")
     expect(rows).to_have_count(3)

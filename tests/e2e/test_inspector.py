@@ -3,9 +3,6 @@ its metadata; a dynamic child picked from the children; a failed child's traceba
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
 from typing import Any
 
 from e2e_support import Server, shot
@@ -30,22 +27,8 @@ def transform(b, *args, **kwargs):
 
 def finished_run(server: Server, pipeline: str, variables: dict[str, Any] | None = None) -> str:
     """Start a run through the API and wait for it to finish; its id."""
-    body = json.dumps({"variables": variables or {}}).encode()
-    request = urllib.request.Request(
-        f"{server.url}/api/pipelines/{pipeline}/runs",
-        data=body,
-        headers={"content-type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        run_id = str(json.load(response)["run_id"])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{server.url}/api/runs/{run_id}", timeout=10) as response:
-            if json.load(response)["run"]["status"] in ("succeeded", "failed", "cancelled"):
-                return run_id
-        time.sleep(0.2)
-    raise AssertionError(f"run {run_id} did not finish within 60 s")
+    run_id: str = server.run_to_end(pipeline, variables)["id"]
+    return run_id
 
 
 def inspector(page: Any) -> Any:

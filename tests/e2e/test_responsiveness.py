@@ -27,11 +27,12 @@ MEASURED_MAX_GAP_MS = 960
 
 
 @pytest.fixture
-def children_server(tmp_path: Path) -> Iterator[Server]:
+def children_server(tmp_path: Path, context: Any) -> Iterator[Server]:
     workspace = tmp_path / "ws"
     source = ROOT / "benchmarks" / "pipelines" / "child_overhead"
     shutil.copytree(source, workspace / "pipelines" / "child_overhead")
     server = Server(workspace)
+    server.log_in(context)
     yield server
     server.stop()
 

@@ -48,13 +48,23 @@ def make_workspace(target: Path) -> Path:
     return target
 
 
+class LoopbackClient(TestClient):
+    """A TestClient whose websockets, like its requests, go to 127.0.0.1 (Starlette's own
+    default host, `testserver`, is not one the server answers)."""
+
+    def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith("/"):
+            url = BASE_URL.replace("http", "ws", 1) + url
+        return super().websocket_connect(url, *args, **kwargs)
+
+
 def open_client(workspace: Path, **app_options: Any) -> TestClient:
     """A TestClient for `create_app(workspace, **app_options)` that sends the test token; use
     it as a context manager, so the app's lifespan starts and stops the kernel process."""
     from sluicegate.web.app import create_app
 
     app = create_app(workspace, token=TOKEN, **app_options)
-    return TestClient(app, base_url=BASE_URL, headers=AUTH)
+    return LoopbackClient(app, base_url=BASE_URL, headers=AUTH)
 
 
 class LiveSocket:

@@ -12,8 +12,18 @@ export class ApiError extends Error {
   }
 }
 
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+// The server's double-submit XSRF check: a request that changes something repeats the
+// `_xsrf` cookie (set with every page) in a header.
+function xsrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("_xsrf="));
+  return cookie ? decodeURIComponent(cookie.slice("_xsrf=".length)) : "";
+}
+
 async function request(method, path, body) {
-  const init = { method, headers: {} };
+  const init = { method, headers: {}, credentials: "same-origin" };
+  if (!SAFE.has(method)) init.headers["x-xsrftoken"] = xsrfToken();
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -21,6 +31,8 @@ async function request(method, path, body) {
   const response = await fetch(path, init);
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
+  // The session ended (the server restarted with a new token): the page asks for it again.
+  if (response.status === 401) window.location.reload();
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }

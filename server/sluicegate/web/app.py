@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 
 import sluicegate
 from sluicegate.session.manager import Session
-from sluicegate.web import errors, pages, ws
+from sluicegate.web import docs, errors, pages, ws
 from sluicegate.web.routes import blocks, outputs, pipelines, runs
+from sluicegate.web.security import SecurityMiddleware, SecurityOptions, generate_token
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
 
@@ -21,11 +22,17 @@ def create_app(
     workspace: Path,
     *,
     token: str | None = None,
+    security: SecurityOptions | None = None,
     db_url: str | None = None,
     watch: bool = True,
 ) -> FastAPI:
-    """The web app for `workspace`. The kernel process starts with the app (lifespan)."""
+    """The web app for `workspace`. The kernel process starts with the app (lifespan).
+
+    Every request needs `token` (a random one when not given; read it back from
+    `app.state.security.token`); `security` sets all the access rules at once instead."""
     workspace = workspace.resolve()
+    if security is None:
+        security = SecurityOptions(token=token or generate_token())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,8 +57,11 @@ def create_app(
         description="Design data pipelines as Python blocks, run them in stream mode, "
         "watch them live.",
         lifespan=lifespan,
+        docs_url=None,  # served by web/docs.py from local files: /docs works offline
+        redoc_url=None,
     )
     app.state.workspace = workspace
+    app.state.security = security
     app.state.editor = WorkspaceEditor(workspace, library=DEFAULT_LIBRARY)
     errors.install(app)
     for router in (
@@ -60,11 +70,13 @@ def create_app(
         runs.router,
         outputs.router,
         ws.router,
+        docs.router,
         pages.router,
     ):
         app.include_router(router)
     pages.STATIC.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.add_middleware(SecurityMiddleware, options=security)
     return app
 
 

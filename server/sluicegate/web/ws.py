@@ -15,6 +15,7 @@ from sluicegate.session.hub import Client
 from sluicegate.session.manager import Session
 
 router = APIRouter()
+MAX_CLIENT_FRAME = 64 * 1024  # clients only send small requests ("resync")
 
 
 def _hello(session: Session) -> str:
@@ -47,7 +48,16 @@ async def live(websocket: WebSocket) -> None:
         await _send_snapshots(websocket, session)
         pump = asyncio.create_task(_pump(websocket, session, client))
         while True:
-            text = await websocket.receive_text()
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:  # a binary frame: this protocol is JSON text only
+                await websocket.close(code=1003, reason="binary frames are not accepted; send JSON text")
+                break
+            if len(text) > MAX_CLIENT_FRAME:
+                await websocket.close(code=1009, reason="frame too large")
+                break
             request = decode_json(text)
             if isinstance(request, dict) and request.get("type") == "resync":
                 client.resync = True
