@@ -7,20 +7,26 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from sluicegate.errors import PlanError, SluicegateError
+from sluicegate.errors import PlanError, PreconditionFailed, SluicegateError
+from sluicegate.workspace.versions import etag
 
 
 def error_body(exc: SluicegateError) -> dict[str, object]:
     body: dict[str, object] = {"type": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, PlanError):
         body.update(where=exc.where, block=exc.block, field=exc.field, detail=exc.message)
+    if isinstance(exc, PreconditionFailed):
+        body.update(where=exc.where, version=exc.version)
     return {"error": body}
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(SluicegateError)
     async def _translate(request: Request, exc: SluicegateError) -> JSONResponse:
-        return JSONResponse(error_body(exc), status_code=exc.status)
+        headers = None
+        if isinstance(exc, PreconditionFailed) and exc.version is not None:
+            headers = {"ETag": etag(exc.version)}  # the version the file has now
+        return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -85,6 +85,9 @@ class PipelineSummary(BaseModel):
 class PipelineDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
     name: str
+    version: str | None = Field(
+        None, description="pipeline.yaml's version (its ETag); each block has its code's"
+    )
 
 
 class PlanOut(BaseModel):
@@ -200,6 +203,7 @@ class BlockOut(BaseModel):
     spec: dict[str, Any] = Field(description="the block's settings as saved in pipeline.yaml")
     file: str
     code: str | None = None
+    version: str | None = Field(None, description="the code file's version (its ETag)")
     error: dict[str, Any] | None = Field(None, description="{message, where, block, field, line}")
 
 

@@ -2,9 +2,9 @@
 
 A pipeline with a problem is still read, so the user can see and fix it:
 
-    {"name": "p", "yaml": "<pipeline.yaml as saved>",
+    {"name": "p", "yaml": "<pipeline.yaml as saved>", "version": "<pipeline.yaml's version>",
      "spec": {...} | None,            # as saved (defaults left out); None if it does not parse
-     "blocks": {"A": {"file": "A.py", "code": "...", "error": None | ERROR}},
+     "blocks": {"A": {"file": "A.py", "code": "...", "version": "...", "error": None | ERROR}},
      "edges": [{"id": "A.out->B.A", "src": "A", "src_port": "out", "dst": "B",
                 "dst_port": "A", "from": "A", "to": "B"}],
      "warnings": [{"code", "message", "block", "port"}],
@@ -12,6 +12,8 @@ A pipeline with a problem is still read, so the user can see and fix it:
 
 where ERROR is `{"message", "where", "block", "field", "line"}` (`line` may be None). A block
 whose code does not compile has that as its error; the plan error is about the YAML and graph.
+Each `version` is a hash of the bytes read (`workspace.versions`): a write that names it is
+refused once the file has changed (None: the block's file does not exist).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sluicegate.graph.loading import parse_model, read_yaml
 from sluicegate.graph.spec import PipelineSpec, dump_spec
 from sluicegate.workspace.files import pipeline_dir
 from sluicegate.workspace.references import edge_ends, edge_id
+from sluicegate.workspace.versions import version_of
 
 _AT_LINE = re.compile(r"at line (\d+)")
 _ITEM = re.compile(r"(edges|config)\[(\d+)\]")
@@ -41,7 +44,8 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
             f"pipeline {name!r} not found: {folder} has no {PIPELINE_FILE}; "
             "create it or pick an existing pipeline"
         )
-    text = (folder / PIPELINE_FILE).read_text(encoding="utf-8", errors="replace")
+    saved = (folder / PIPELINE_FILE).read_bytes()
+    text = _text(saved)
     spec: dict[str, Any] | None = None
     raw: Any = {}
     try:
@@ -53,6 +57,7 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "yaml": text,
+        "version": version_of(saved),
         "spec": spec,
         "blocks": {b: _block(folder, name, b, f) for b, f in block_files(spec or raw).items()},
         "edges": [_edge(e) for e in (spec or {}).get("edges", [])],
@@ -116,9 +121,17 @@ def _block(folder: Path, pipeline: str, name: str, file: str) -> dict[str, Any]:
     path = folder / file
     where = f"{PIPELINES}/{pipeline}/{file}"
     if not path.is_file():
-        return {"file": file, "code": None, "error": None}  # the plan error says so
-    code = path.read_text(encoding="utf-8", errors="replace")
-    return {"file": file, "code": code, "error": code_error(code, where, name)}
+        return {"file": file, "code": None, "version": None, "error": None}  # see the plan error
+    saved = path.read_bytes()
+    code = _text(saved)
+    error = code_error(code, where, name)
+    return {"file": file, "code": code, "version": version_of(saved), "error": error}
+
+
+def _text(data: bytes) -> str:
+    """`data` as text, read as `Path.read_text` reads it (universal newlines)."""
+    text = data.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _edge(edge: dict[str, Any]) -> dict[str, Any]:

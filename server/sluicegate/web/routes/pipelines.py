@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.graph.build import check_pipeline, load_pipeline
@@ -19,6 +19,7 @@ from sluicegate.web.models import (
     PlanOut,
     ValidationResult,
 )
+from sluicegate.web.versions import PRECONDITION, IfMatch, send, write_pipeline
 from sluicegate.workspace import WorkspaceEditor
 
 router = APIRouter(prefix="/api/pipelines", tags=["pipelines"])
@@ -64,8 +65,11 @@ async def list_pipelines(editor: EditorDep, engine: EngineDep) -> list[PipelineS
 
 
 @router.get("/{name}", response_model=PipelineDetail)
-async def read_pipeline(name: str, editor: EditorDep) -> dict[str, Any]:
-    return await run_in_threadpool(editor.read_pipeline, name)
+async def read_pipeline(name: str, editor: EditorDep, response: Response) -> dict[str, Any]:
+    """The pipeline with its `version` (also the `ETag`) and each block's code `version`."""
+    data: dict[str, Any] = await run_in_threadpool(editor.read_pipeline, name)
+    send(response, data["version"])
+    return data
 
 
 @router.post("", response_model=PipelineDetail, status_code=201)
@@ -73,8 +77,10 @@ async def create_pipeline(body: PipelineCreate, editor: EditorDep) -> dict[str, 
     return await run_in_threadpool(editor.create_pipeline, body.name, body.description)
 
 
-@router.patch("/{name}", response_model=PipelineDetail)
-async def update_pipeline(name: str, body: PipelinePatch, editor: EditorDep) -> dict[str, Any]:
+@router.patch("/{name}", response_model=PipelineDetail, responses=PRECONDITION)
+async def update_pipeline(
+    name: str, body: PipelinePatch, editor: EditorDep, if_match: IfMatch, response: Response
+) -> dict[str, Any]:
     patch = body.model_dump(exclude_unset=True)
     new_name = patch.pop("name", None)
 
@@ -87,12 +93,14 @@ async def update_pipeline(name: str, body: PipelinePatch, editor: EditorDep) -> 
             return editor.update_pipeline_settings(current, patch)
         return editor.read_pipeline(current)
 
-    return await run_in_threadpool(work)
+    return await write_pipeline(response, if_match, editor, name, work)
 
 
-@router.delete("/{name}", status_code=204)
-async def delete_pipeline(name: str, editor: EditorDep) -> None:
-    await run_in_threadpool(editor.delete_pipeline, name)
+@router.delete("/{name}", status_code=204, responses=PRECONDITION)
+async def delete_pipeline(
+    name: str, editor: EditorDep, if_match: IfMatch, response: Response
+) -> None:
+    await write_pipeline(response, if_match, editor, name, lambda: editor.delete_pipeline(name))
 
 
 @router.get("/{name}/plan", response_model=PlanOut)
