@@ -4,10 +4,13 @@ field breaks nobody. Hooks run on the scheduler's loop: they must be quick."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sluicegate.kernel.view import RunView
+
+log = logging.getLogger("sluicegate.kernel")
 
 
 class RunHooks:
@@ -74,18 +77,39 @@ class RunHooks:
 
 
 class HookList(RunHooks):
-    """Calls every hook in order."""
+    """Calls every hook in order. A hook that raises is logged once and switched off for
+    the rest of the run, and the other hooks get a warning that says so: a broken hook
+    (a metrics file that cannot be written) never stops the run, its sampling or its
+    deadlock detection."""
 
     def __init__(self, hooks: list[RunHooks]) -> None:
-        self.hooks = hooks
+        self.hooks = list(hooks)
+        self.failed: list[str] = []  # one line per hook switched off
 
     def __getattribute__(self, name: str) -> Any:
         if name.startswith("on_"):
-            hooks = object.__getattribute__(self, "hooks")
+            hook_list: HookList = self
 
             def call_all(**kwargs: Any) -> None:
-                for hook in hooks:
-                    getattr(hook, name)(**kwargs)
+                for hook in list(object.__getattribute__(hook_list, "hooks")):
+                    try:
+                        getattr(hook, name)(**kwargs)
+                    except Exception as exc:
+                        hook_list._switch_off(hook, name, exc, kwargs.get("run_id", ""))
 
             return call_all
         return object.__getattribute__(self, name)
+
+    def _switch_off(self, hook: RunHooks, method: str, exc: Exception, run_id: str) -> None:
+        hooks: list[RunHooks] = object.__getattribute__(self, "hooks")
+        if hook not in hooks:
+            return
+        hooks.remove(hook)
+        message = (
+            f"run hook {type(hook).__name__} failed in {method}: {type(exc).__name__}: {exc}; "
+            "it is switched off for the rest of the run (the run goes on)"
+        )
+        object.__getattribute__(self, "failed").append(message)
+        log.error("%s", message)
+        log.debug("the error of run hook %s", type(hook).__name__, exc_info=exc)
+        self.on_warning(run_id=run_id, message=message, block=None)
