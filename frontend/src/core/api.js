@@ -21,9 +21,12 @@ function xsrfToken() {
   return cookie ? decodeURIComponent(cookie.slice("_xsrf=".length)) : "";
 }
 
-async function request(method, path, body) {
+// `version`: the file version (from a read) a change is based on, sent as If-Match; the
+// server answers 412 (ApiError.status) when the file has changed since.
+async function request(method, path, body, version) {
   const init = { method, headers: {}, credentials: "same-origin" };
   if (!SAFE.has(method)) init.headers["x-xsrftoken"] = xsrfToken();
+  if (version) init.headers["if-match"] = `"${version}"`;
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -51,17 +54,18 @@ export const api = {
   plan: (name) => request("GET", `/api/pipelines/${enc(name)}/plan`),
   validate: (name) => request("POST", `/api/pipelines/${enc(name)}/validate`, {}),
   createPipeline: (name, description = "") => request("POST", "/api/pipelines", { name, description }),
-  updatePipeline: (name, patch) => request("PATCH", `/api/pipelines/${enc(name)}`, patch),
-  deletePipeline: (name) => request("DELETE", `/api/pipelines/${enc(name)}`),
+  updatePipeline: (name, patch, version) => request("PATCH", `/api/pipelines/${enc(name)}`, patch, version),
+  deletePipeline: (name, version) => request("DELETE", `/api/pipelines/${enc(name)}`, undefined, version),
   library: (name) => request("GET", `/api/pipelines/${enc(name)}/library`),
-  addBlock: (p, body) => request("POST", `/api/pipelines/${enc(p)}/blocks`, body),
-  saveCode: (p, b, code) => request("PUT", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/code`, { code }),
-  updateBlock: (p, b, body) => request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`, body),
-  updatePort: (p, b, port, settings) =>
-    request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/ports/${enc(port)}`, { settings }),
-  deleteBlock: (p, b) => request("DELETE", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`),
-  addEdge: (p, body) => request("POST", `/api/pipelines/${enc(p)}/edges`, body),
-  removeEdge: (p, id) => request("DELETE", `/api/pipelines/${enc(p)}/edges/${enc(id)}`),
+  addBlock: (p, body, version) => request("POST", `/api/pipelines/${enc(p)}/blocks`, body, version),
+  saveCode: (p, b, code, version) => request("PUT", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/code`, { code }, version),
+  block: (p, b) => request("GET", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`),
+  updateBlock: (p, b, body, version) => request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`, body, version),
+  updatePort: (p, b, port, settings, version) =>
+    request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/ports/${enc(port)}`, { settings }, version),
+  deleteBlock: (p, b, version) => request("DELETE", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`, undefined, version),
+  addEdge: (p, body, version) => request("POST", `/api/pipelines/${enc(p)}/edges`, body, version),
+  removeEdge: (p, id, version) => request("DELETE", `/api/pipelines/${enc(p)}/edges/${enc(id)}`, undefined, version),
   runCell: (p, b, body = {}) => request("POST", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/run`, body),
   startRun: (p, body = {}) => request("POST", `/api/pipelines/${enc(p)}/runs`, body),
   runs: (query = {}) => request("GET", `/api/runs?${new URLSearchParams(query)}`),

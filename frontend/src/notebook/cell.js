@@ -15,8 +15,11 @@ export class Cell {
     this.ctx = ctx;
     this.view = null;
     this.saved = null; // the code as saved on disk, as far as we know
+    this.version = null; // the version of `saved` (a save sends it: 412 if the file moved on)
     this.inFlight = null; // the code of a save not yet answered
     this.theirs = null; // code changed on disk while we had unsaved edits
+    this.theirsVersion = null;
+    this.refused = false; // our last save was refused: the file changed on disk first
     this.compileError = null;
     this.result = null;
     this.running = false;
@@ -39,33 +42,39 @@ export class Cell {
     this.problems.replaceChildren(...problems);
   }
 
-  // The block as read from disk: {file, code, error}.
+  // The block as read from disk: {file, code, version, error}.
   setBlock(info) {
     this.compileError = info.error || null;
-    if (info.code !== null && info.code !== undefined) this.disk(info.code);
+    if (info.code !== null && info.code !== undefined) this.disk(info.code, info.version);
     this.renderCompileError();
     this.applyMark();
   }
 
-  // Code read from disk (a file watcher event, or a fresh read of the pipeline).
-  disk(code) {
+  // Code read from disk (a file watcher event, or a fresh read of the pipeline), with its
+  // version when known.
+  disk(code, version = null) {
     if (this.saved === null) {
       this.saved = code;
+      this.version = version;
       this.showPlaceholder();
       return;
     }
     if (code === this.saved || code === this.inFlight) {
       this.saved = code;
-      if (this.theirs !== null) { this.theirs = null; this.renderNotice(); } // reverted on disk
+      if (version) this.version = version;
+      if (this.theirs !== null) { this.theirs = null; this.refused = false; this.renderNotice(); } // reverted on disk
       return;
     }
     if (!this.dirty() || this.text() === code) {
       this.saved = code;
+      this.version = version ?? this.version; // unknown: a save finds it out (412, conflict())
       this.setText(code);
       this.theirs = null;
+      this.refused = false;
       this.renderNotice();
     } else {
       this.theirs = code;
+      this.theirsVersion = version;
       this.renderNotice();
     }
     this.refreshDirty();
@@ -139,17 +148,26 @@ export class Cell {
 
   renderNotice() {
     this.notice.hidden = this.theirs === null;
+    this.notice.classList.toggle("refused", this.refused);
     if (this.theirs === null) return this.notice.replaceChildren();
+    const file = this.meta?.file || "The file";
+    const text = this.refused
+      ? ` Not saved: ${file} was edited in another editor since you opened it. Load theirs (your edits here are dropped) or overwrite it with yours.`
+      : ` ${file} was edited in another editor while you have unsaved changes here.`;
     this.notice.replaceChildren(
-      h("span.cell-notice-text", {}, h("strong", {}, "Changed on disk."), ` ${this.meta?.file || "The file"} was edited in another editor while you have unsaved changes here.`),
+      h("span.cell-notice-text", {}, h("strong", {}, "Changed on disk."), text),
       h("button", { on: { click: () => this.loadTheirs() } }, "Load theirs"),
-      h("button", { on: { click: () => this.keepMine() } }, "Keep mine"),
+      this.refused
+        ? h("button", { on: { click: () => { this.keepMine(); this.save(); } } }, "Overwrite with mine")
+        : h("button", { on: { click: () => this.keepMine() } }, "Keep mine"),
     );
   }
 
   loadTheirs() {
     this.saved = this.theirs;
+    this.version = this.theirsVersion;
     this.theirs = null;
+    this.refused = false;
     this.setText(this.saved);
     this.renderNotice();
     this.refreshDirty();
@@ -157,29 +175,58 @@ export class Cell {
 
   keepMine() {
     this.saved = this.theirs; // mine still differs from it: unsaved until I save over theirs
+    this.version = this.theirsVersion; // ... and a save over that version is what I chose
     this.theirs = null;
+    this.refused = false;
     this.renderNotice();
     this.refreshDirty();
   }
 
+  // Our save was refused (412): the file changed on disk since we read it. Show what it
+  // holds now and let the user choose; nothing of either side is lost. True when the file
+  // still holds what our edits are based on (only its version was unknown): save again.
+  async conflict() {
+    const block = await api.block(this.ctx.pipeline, this.name);
+    if (block.code === null || block.code === undefined) throw new Error(`${this.meta?.file || this.name} no longer exists on disk; reload the page`);
+    if (block.code === this.saved && block.version !== this.version) {
+      this.version = block.version;
+      return true;
+    }
+    this.disk(block.code, block.version);
+    this.refused = this.theirs !== null;
+    this.renderNotice();
+    return false;
+  }
+
   // ---- actions -----------------------------------------------------------------------------
-  async save() {
+  async save(again = false) {
     if (!this.view || this.inFlight !== null) return !this.dirty();
     const code = this.text();
     if (code === this.saved) return true;
     this.inFlight = code;
     this.head.setBusy("saving");
     try {
-      const data = await api.saveCode(this.ctx.pipeline, this.name, code);
-      this.saved = code;
-      this.theirs = null;
-      this.renderNotice();
+      const data = await api.saveCode(this.ctx.pipeline, this.name, code, this.version);
       const info = data && data.blocks && data.blocks[this.name];
+      this.saved = code;
+      this.version = info ? info.version : null;
+      this.theirs = null;
+      this.refused = false;
+      this.renderNotice();
       this.compileError = (info && info.error) || null;
       this.renderCompileError();
       this.applyMark();
       return true;
     } catch (err) {
+      if (err.status === 412) {
+        this.inFlight = null;
+        try {
+          if ((await this.conflict()) && !again) return this.save(true);
+        } catch (e) {
+          this.showOutput(requestErrorView(`Could not save: ${e.message}`, { close: () => this.showOutput(null) }));
+        }
+        return false;
+      }
       this.showOutput(requestErrorView(`Could not save: ${err.message}`, { close: () => this.showOutput(null) }));
       return false;
     } finally {
