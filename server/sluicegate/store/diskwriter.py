@@ -10,6 +10,7 @@ Storage errors are logged and counted; they never reach the caller.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import pickle
 import threading
@@ -17,13 +18,23 @@ from collections import deque
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sluicegate.store.layout import DATA, INDEX, RUNS, block_dir, json_line, write_json_atomic
+from sluicegate.store.layout import (
+    DATA,
+    INDEX,
+    RUNS,
+    VIEWS,
+    block_dir,
+    json_line,
+    write_json_atomic,
+)
 from sluicegate.store.meta import schema_of
 from sluicegate.store.preview import bounded_repr, preview
+from sluicegate.store.views import chunk_view
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 4096
 Op = tuple[Any, ...]
+_VIEW_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 class Instance:
@@ -87,14 +98,17 @@ class _BlockFiles:
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.data: BinaryIO = open(path / DATA, "ab", buffering=1 << 18)  # noqa: SIM115
+        self.views: BinaryIO = open(path / VIEWS, "ab", buffering=1 << 18)  # noqa: SIM115
         self.index: BinaryIO = open(path / INDEX, "ab")  # noqa: SIM115
         self.runs: BinaryIO = open(path / RUNS, "ab")  # noqa: SIM115
         self.pos = self.data.tell()
+        self.view_pos = self.views.tell()
         self.index_lines: list[bytes] = []
         self.runs_lines: list[bytes] = []
 
     def commit(self) -> None:
         self.data.flush()
+        self.views.flush()
         for lines, f in ((self.index_lines, self.index), (self.runs_lines, self.runs)):
             if lines:
                 f.write(b"".join(lines))
@@ -102,7 +116,7 @@ class _BlockFiles:
                 lines.clear()
 
     def close(self) -> None:
-        for f in (self.data, self.index, self.runs):
+        for f in (self.data, self.views, self.index, self.runs):
             f.close()
 
 
@@ -173,11 +187,15 @@ class DiskWriter:
         if files is None:
             return
         blob, bad = _dumps(items)
+        view = _VIEW_ENCODER.encode(chunk_view(items)).encode() + b"\n"
         files.data.write(blob)
+        files.views.write(view)
         line = {"uuid": inst.uuid, "key": inst.key, "first": first, "count": len(items)}
         line.update(bytes=nbytes, offset=files.pos, length=len(blob))
+        line.update(view=[files.view_pos, len(view)])
         files.index_lines.append(json_line(line))
         files.pos += len(blob)
+        files.view_pos += len(view)
         inst.stored += len(items)
         inst.disk_bytes += len(blob)
         inst.unpicklable += bad

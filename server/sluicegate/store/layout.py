@@ -3,6 +3,7 @@
 ```
 <root>/<run_id>/run.json                    run summary, replaced atomically
 <root>/<run_id>/blocks/<block>/data.bin     append-only pickled chunks (lists of items)
+<root>/<run_id>/blocks/<block>/views.jsonl  one JSON line per chunk: a safe view of each item
 <root>/<run_id>/blocks/<block>/index.jsonl  one line per committed chunk, written after its data
 <root>/<run_id>/blocks/<block>/runs.jsonl   one line per finished block run
 ```
@@ -19,8 +20,21 @@ from urllib.parse import quote, unquote
 RUN_JSON = "run.json"
 BLOCKS = "blocks"
 DATA = "data.bin"
+VIEWS = "views.jsonl"
 INDEX = "index.jsonl"
 RUNS = "runs.jsonl"
+MAX_NAME_BYTES = 200  # file systems allow 255; leave room for `.tmp` and the like
+
+
+def run_id_problem(run_id: str) -> str | None:
+    """Why `run_id` cannot name a run folder, or None when it can."""
+    if not run_id or run_id in (".", ".."):
+        return "it is empty, `.` or `..`"
+    if any(c in run_id for c in "/\\") or any(ord(c) < 32 for c in run_id):
+        return "it contains `/`, `\\` or a control character"
+    if len(run_id.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_BYTES} bytes"
+    return None
 
 
 def block_dirname(block: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sluicegate.errors import Conflict, NotFound
 from sluicegate.store.diskwriter import DiskWriter
-from sluicegate.store.layout import RUN_JSON, write_json_atomic
+from sluicegate.store.layout import RUN_JSON, run_id_problem, write_json_atomic
 from sluicegate.store.reader import RunReader
 from sluicegate.store.writer import RunWriter
 
@@ -39,7 +39,13 @@ class OutputStore:
 
     def start_run(self, run_id: str, info: dict[str, Any]) -> RunWriter:
         """Create the run's folder and run.json (status `running`); start its writer thread."""
-        run_dir = self._run_dir(run_id)
+        problem = run_id_problem(run_id)
+        if problem:
+            raise ValueError(
+                f"Run id {run_id[:80]!r} cannot name a folder: {problem}; use letters, digits, "
+                "- or _"
+            )
+        run_dir = self.root / run_id
         try:
             run_dir.mkdir(parents=True)
         except FileExistsError:
@@ -51,7 +57,15 @@ class OutputStore:
         return RunWriter(DiskWriter(run_dir, self.max_queued_bytes), info)
 
     def reader(self, run_id: str) -> RunReader:
-        run_dir = self._run_dir(run_id)
+        """The reader of a stored run; NotFound for an unknown run or an id that cannot name
+        one (such as `..`), so no path outside the store is ever read."""
+        problem = run_id_problem(run_id)
+        if problem:
+            raise NotFound(
+                f"No stored run can have the id {run_id[:80]!r}: {problem}. Run ids are the "
+                "ones GET /api/runs lists."
+            )
+        run_dir = self.root / run_id
         if not (run_dir / RUN_JSON).is_file():
             raise NotFound(
                 f"No stored run `{run_id}` under {self.root}; list_runs() names the stored runs."
@@ -63,8 +77,3 @@ class OutputStore:
         if not self.root.is_dir():
             return []
         return sorted(p.name for p in self.root.iterdir() if (p / RUN_JSON).is_file())
-
-    def _run_dir(self, run_id: str) -> Path:
-        if not run_id or run_id in (".", "..") or "/" in run_id or "\\" in run_id:
-            raise ValueError(f"Run id {run_id!r} cannot name a folder; use letters, digits, - or _")
-        return self.root / run_id

@@ -17,6 +17,8 @@ from sluicegate.store.meta import type_name
 
 MAX_COLUMNS = 100
 CELL_CHARS = 200
+PAGE_ROWS = 10  # rows of each item's preview on a page of items
+PAGE_CHARS = 2000
 
 
 def preview(item: Any, max_rows: int = 50, max_chars: int = 2000) -> dict[str, Any]:
@@ -32,7 +34,9 @@ def preview(item: Any, max_rows: int = 50, max_chars: int = 2000) -> dict[str, A
     return out
 
 
-def preview_page(items: list[Any], max_rows: int = 10, max_chars: int = 2000) -> dict[str, Any]:
+def preview_page(
+    items: list[Any], max_rows: int = PAGE_ROWS, max_chars: int = PAGE_CHARS
+) -> dict[str, Any]:
     """A page of items: one table when they are all dicts with the same keys, else a list of
     previews (each bounded to `max_rows` rows)."""
     if items and all(type(x) is dict for x in items):
@@ -40,15 +44,23 @@ def preview_page(items: list[Any], max_rows: int = 10, max_chars: int = 2000) ->
         if all(list(x) == keys for x in items):
             chars = min(max_chars, CELL_CHARS)
             rows = [[cell(x[k], chars) for k in keys[:MAX_COLUMNS]] for x in items]
-            return _table(keys, rows, len(items))
+            return table(keys, rows, len(items))
     return {"kind": "list", "items": [preview(x, max_rows, max_chars) for x in items]}
 
 
-def bounded_repr(item: Any, max_chars: int = 2000) -> str:
+def _repr_for(max_chars: int) -> reprlib.Repr:
     r = reprlib.Repr()
     r.maxstring = r.maxother = max_chars
     r.maxlist = r.maxtuple = r.maxdict = r.maxset = r.maxfrozenset = r.maxdeque = 20
     r.maxlevel = 4
+    return r
+
+
+_PAGE_REPR = _repr_for(PAGE_CHARS)
+
+
+def bounded_repr(item: Any, max_chars: int = PAGE_CHARS) -> str:
+    r = _PAGE_REPR if max_chars == PAGE_CHARS else _repr_for(max_chars)
     try:
         text = r.repr(item)
     except Exception:
@@ -96,7 +108,7 @@ def _is_column(value: Any) -> bool:
     return type(value).__module__ == "numpy" and getattr(value, "ndim", 0) == 1
 
 
-def _table(columns: list[Any], rows: list[list[Any]], total: int) -> dict[str, Any]:
+def table(columns: list[Any], rows: list[list[Any]], total: int) -> dict[str, Any]:
     cols = [str(c) for c in columns[:MAX_COLUMNS]]
     out: dict[str, Any] = {"kind": "table", "columns": cols, "rows": rows, "total_rows": total}
     if len(columns) > MAX_COLUMNS:
@@ -110,7 +122,7 @@ def _rows_table(head: list[Any] | tuple[Any, ...], total: int, chars: int) -> di
         columns.update(dict.fromkeys(row))
     keys = list(columns)[:MAX_COLUMNS]
     rows = [[cell(row.get(k), chars) for k in keys] for row in head]
-    return _table(list(columns), rows, total)
+    return table(list(columns), rows, total)
 
 
 def _columns_table(item: dict[Any, Any], max_rows: int, chars: int) -> dict[str, Any]:
@@ -119,19 +131,19 @@ def _columns_table(item: dict[Any, Any], max_rows: int, chars: int) -> dict[str,
     cols = [item[k] for k in keys[:MAX_COLUMNS]]
     n = min(total, max_rows)
     rows = [[cell(c[i], chars) if i < len(c) else None for c in cols] for i in range(n)]
-    return _table(keys, rows, total)
+    return table(keys, rows, total)
 
 
 def _numpy(arr: Any, max_rows: int, chars: int) -> dict[str, Any] | None:
     if arr.ndim == 1 and arr.dtype.names:
         rows = [[cell(v, chars) for v in r[:MAX_COLUMNS]] for r in arr[:max_rows].tolist()]
-        return _table(list(arr.dtype.names), rows, arr.shape[0])
+        return table(list(arr.dtype.names), rows, arr.shape[0])
     if arr.ndim == 1:
         head = [cell(v, chars) for v in arr[:max_rows].tolist()]
         return {"kind": "array", "dtype": str(arr.dtype), "shape": list(arr.shape), "head": head}
     if arr.ndim == 2:
         rows = [[cell(v, chars) for v in r] for r in arr[:max_rows, :MAX_COLUMNS].tolist()]
-        return _table(list(range(arr.shape[1])), rows, arr.shape[0])
+        return table(list(range(arr.shape[1])), rows, arr.shape[0])
     return None
 
 
@@ -140,7 +152,7 @@ def _pandas(item: Any, max_rows: int, chars: int) -> dict[str, Any] | None:
         columns = list(item.columns)
         head = item.iloc[:max_rows, :MAX_COLUMNS]
         rows = [[cell(v, chars) for v in r] for r in head.itertuples(index=False, name=None)]
-        out = _table(columns, rows, len(item))
+        out = table(columns, rows, len(item))
         out["dtypes"] = [str(t) for t in list(item.dtypes)[:MAX_COLUMNS]]
         return out
     if hasattr(item, "dtype") and hasattr(item, "tolist"):  # Series, Index
@@ -155,7 +167,7 @@ def _arrow(item: Any, max_rows: int, chars: int) -> dict[str, Any] | None:
         keys = names[:MAX_COLUMNS]
         head = item.slice(0, max_rows).to_pylist()
         rows = [[cell(r.get(k), chars) for k in keys] for r in head]
-        out = _table(names, rows, item.num_rows)
+        out = table(names, rows, item.num_rows)
         out["dtypes"] = [str(t) for t in list(item.schema.types)[:MAX_COLUMNS]]
         return out
     if hasattr(item, "type") and hasattr(item, "to_pylist"):  # Array, ChunkedArray

@@ -2,8 +2,12 @@
 
 Only complete lines of `index.jsonl` and `runs.jsonl` count (a torn trailing line is a write in
 progress or a crash). New lines are read incrementally, so a long-lived reader of a live run
-only reads what was appended since its last call. Counts come from these lines; item data is
-unpickled only for the chunks that cover the requested page.
+only reads what was appended since its last call. Counts come from these lines.
+
+Two ways to read a page of items: `views` reads the JSON views the kernel wrote next to each
+chunk (`views.py`), and is what the server uses: it never runs user code. `items` unpickles
+the chunks that cover the page, which may run code named in the data: only the kernel process
+calls it (re-runs, notebook cells) and programs that trust the store, such as tests.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import pickle
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sluicegate.errors import NotFound
 from sluicegate.store.layout import (
@@ -22,10 +26,12 @@ from sluicegate.store.layout import (
     INDEX,
     RUN_JSON,
     RUNS,
+    VIEWS,
     block_dir,
     block_from_dirname,
     read_json,
 )
+from sluicegate.store.views import MISSING, view_slice
 
 
 class _Tail:
@@ -59,7 +65,22 @@ class _Chunks:
     def __init__(self) -> None:
         self.starts: list[int] = []  # number of stored items before each chunk
         self.spans: list[tuple[int, int]] = []  # (offset, length) in data.bin
+        self.views: list[tuple[int, int] | None] = []  # in views.jsonl; None: stored without
         self.stored = 0
+
+    def covering(self, offset: int, limit: int) -> list[tuple[int, int, int]]:
+        """(chunk, first item to take, how many) for the stored items offset..offset+limit."""
+        out: list[tuple[int, int, int]] = []
+        if limit <= 0 or offset >= self.stored:
+            return out
+        i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        stop = min(offset + limit, self.stored)
+        while i < len(self.starts) and self.starts[i] < stop:
+            end = self.starts[i + 1] if i + 1 < len(self.starts) else self.stored
+            skip = max(offset - self.starts[i], 0)
+            out.append((i, skip, min(end, stop) - self.starts[i] - skip))
+            i += 1
+        return out
 
 
 class _BlockView:
@@ -76,11 +97,14 @@ class _BlockView:
             try:
                 row = json.loads(raw)
                 uuid, count, span = row["uuid"], int(row["count"]), (row["offset"], row["length"])
-            except (ValueError, KeyError, TypeError):
+                view = row.get("view")
+                view_span = (int(view[0]), int(view[1])) if view else None
+            except (ValueError, KeyError, TypeError, IndexError):
                 continue  # not a line this store wrote: skip it rather than fail the page
             chunks = self.chunks.setdefault(uuid, _Chunks())
             chunks.starts.append(chunks.stored)
             chunks.spans.append(span)
+            chunks.views.append(view_span)
             chunks.stored += count
         for offset, raw in self._runs.new_lines():
             uuid = _uuid_of(raw)
@@ -97,6 +121,16 @@ class _BlockView:
             data = f.read(spans[-1][0] + spans[-1][1] - spans[0][0])
         base = spans[0][0]
         return [json.loads(data[o - base : o - base + n]) for o, n in spans]
+
+
+def _read_view(f: BinaryIO, span: tuple[int, int] | None) -> Any:
+    if span is None:
+        return None
+    f.seek(span[0])
+    try:
+        return json.loads(f.read(span[1]))
+    except ValueError:
+        return None
 
 
 def _uuid_of(raw: bytes) -> str | None:
@@ -152,36 +186,46 @@ class RunReader:
         return self._chunks(block, uuid).stored
 
     def items(self, block: str, uuid: str, offset: int = 0, limit: int = 50) -> list[Any]:
-        """A page of the stored items. `offset` counts stored items: with `kept` = `sample`
-        they are the first items then the last one (the runs line has the true `count`).
-        Only the chunks that cover the page are read and unpickled."""
+        """A page of the stored items, unpickled: kernel side only (see the module doc).
+        `offset` counts stored items: with `kept` = `sample` they are the first items then the
+        last one (the runs line has the true `count`). Only the chunks covering the page are
+        read."""
         chunks = self._chunks(block, uuid)
-        if limit <= 0 or offset >= chunks.stored:
-            return []
         out: list[Any] = []
-        i = max(bisect.bisect_right(chunks.starts, offset) - 1, 0)
         with open(self._view(block).path / DATA, "rb") as f:
-            while i < len(chunks.spans) and len(out) < limit:
+            for i, skip, n in chunks.covering(offset, limit):
                 pos, length = chunks.spans[i]
                 f.seek(pos)
-                part = pickle.loads(f.read(length))
-                skip = max(offset - chunks.starts[i], 0)
-                out.extend(part[skip : skip + limit - len(out)])
-                i += 1
+                out.extend(pickle.loads(f.read(length))[skip : skip + n])
+        return out
+
+    def views(self, block: str, uuid: str, offset: int = 0, limit: int = 50) -> list[Any]:
+        """The safe views (`views.py`) of a page of stored items, the same page `items` would
+        give; `views.MISSING` for an item stored without a view (by an older version) or whose
+        view is unreadable. Reads JSON only."""
+        chunks = self._chunks(block, uuid)
+        page = chunks.covering(offset, limit)
+        if all(chunks.views[i] is None for i, _, _ in page):
+            return [MISSING] * sum(n for _, _, n in page)
+        out: list[Any] = []
+        with open(self._view(block).path / VIEWS, "rb") as f:
+            for i, skip, n in page:
+                got = view_slice(_read_view(f, chunks.views[i]), skip, n)
+                out.extend(got + [MISSING] * (n - len(got)))
         return out
 
     def _view(self, block: str) -> _BlockView:
         with self._lock:
             view = self._views.get(block)
             if view is None:
-                path = block_dir(self.run_dir, block)
-                if not path.is_dir():
-                    have = ", ".join(self.blocks()) or "none"
+                blocks = self.blocks()  # a listing: no path is built from an unknown name
+                if block not in blocks:
+                    have = ", ".join(blocks) or "none"
                     raise NotFound(
                         f"Block `{block}` stored no output in run `{self.run_dir.name}` "
                         f"(blocks with outputs: {have})."
                     )
-                view = self._views[block] = _BlockView(path)
+                view = self._views[block] = _BlockView(block_dir(self.run_dir, block))
             view.refresh()
             return view
 

@@ -1,4 +1,7 @@
-"""Stored outputs of any block run or child, paged, with a preview and the metadata."""
+"""Stored outputs of any block run or child, paged, with a preview and the metadata.
+
+Pages come from the safe views the kernel stored with the items (`store/views.py`): the
+server never unpickles stored outputs."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import NotFound
-from sluicegate.store.preview import preview_page
+from sluicegate.store.views import page_from_views
 from sluicegate.web.deps import SessionDep
 from sluicegate.web.models import OutputMeta, OutputPage
 
@@ -35,14 +38,14 @@ async def outputs(
             raise NotFound(
                 f"run '{run_id}' has no stored output for '{uuid}'; open one of its block runs"
             )
-        items = reader.items(block, uuid, offset, limit)
+        views = reader.views(block, uuid, offset, limit)
         meta = OutputMeta.model_validate(line or {"count": count})
         return OutputPage(
             run_id=run_id,
             block=block,
             uuid=uuid,
             meta=meta,
-            preview=preview_page(items),
+            preview=page_from_views(views),
             total=(line or {}).get("stored", count),
             offset=offset,
             limit=limit,
