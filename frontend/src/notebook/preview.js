@@ -1,5 +1,6 @@
 // Rendering the server's item previews (server/sluicegate/store/preview.py): a page is one
-// table (items that are rows) or a list of per-item previews, each a table, an array or a repr.
+// table (items that are rows) or a list of per-item previews, each a table, an array or a repr;
+// or a notice with no data (server/sluicegate/store/views.py).
 // Shared by the notebook's cell output and the output inspector.
 import { h } from "../core/dom.js";
 import "./preview.css";
@@ -71,6 +72,8 @@ const isScalar = (item) => item.kind === "repr" && item.text.length <= 120 && !i
 // A page of items as the server previews it. `indexOf(i)`: the index of the page's i-th item.
 export function pageView(preview, { indexOf = (i) => i } = {}) {
   if (!preview) return h("div.preview-empty", {}, "no items");
+  // Items stored without a safe view (by an older version): the server says why, shows no data.
+  if (preview.kind === "notice") return h("div.preview-empty", {}, preview.text);
   if (preview.kind === "table") return tableView(preview, { indexOf });
   const items = preview.kind === "list" ? preview.items : [preview];
   if (!items.length) return h("div.preview-empty", {}, "no items");
