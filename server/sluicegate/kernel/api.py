@@ -139,6 +139,10 @@ class LocalKernel:
         report = build_report(run, view, duration_s=duration, peak_rss_bytes=peak)
         if store is not None:
             store.finish_run(run.status, report)
+            full = run.stopper.store_failure()  # outputs written at the end count too
+            if full is not None and run.status == "succeeded":
+                run.status, run.error = "failed", full
+                report.update(status="failed", error=full)
         hooks.on_run_end(run_id=run_id, status=run.status, error=run.error, view=view)
         return RunResult(run_id, run.status, run.error, duration, report)
 

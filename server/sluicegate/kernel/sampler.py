@@ -45,6 +45,7 @@ class Sampler:
         self._block_fracs(now)
         self._edge_rates(now)
         self._check_quiescence()
+        self.run.stopper.check_store()
         self.hints.check(now)
         self.run.hooks.on_sample(run_id=self.run.run_id, view=self.view)
 

@@ -27,6 +27,21 @@ class Stopper:
         if run.settings.fail_fast:
             self.stop(failed=inst.block)
 
+    def store_failure(self) -> str | None:
+        """Why the output store can write no more (the disk is full), or None. A store
+        without `failure()` (a test double) never fails the run."""
+        failure = getattr(self.run.store, "failure", None)
+        message: str | None = failure() if callable(failure) else None
+        return message
+
+    def check_store(self) -> None:
+        """Fail the run, naming the disk, once its outputs cannot be stored."""
+        message = self.store_failure()
+        if message is not None and not self.stopping:
+            if self.run.error is None:
+                self.run.error = message
+            self.stop()
+
     def stop(self, *, by_user: bool = False, failed: str | None = None) -> None:
         """Cancel every block run that is not terminal; create no new ones. Runs downstream
         of the failed block that never started end `upstream_failed`, the rest `cancelled`."""

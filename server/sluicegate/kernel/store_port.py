@@ -3,6 +3,8 @@ the real store, a test double, or none."""
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -31,3 +33,19 @@ class StoreAdapter:
 
     def finish_run(self, status: str, summary: dict[str, Any]) -> None:
         self.writer.finish_run(status, summary)
+
+    def failure(self) -> str | None:
+        """Why the run must stop because its outputs cannot be stored (the disk is full),
+        or None. Other storage errors only drop outputs; the run goes on."""
+        for error in self.writer.store_errors:
+            if any(text in error for text in NO_SPACE):
+                return (
+                    f"The disk is full: {error[:1].lower()}{error[1:]}. Free space on that disk "
+                    "(or set keep_outputs: none on blocks whose outputs you do not need) and run "
+                    "the pipeline again."
+                )
+        return None
+
+
+# The output store reports a storage error as a message with the OSError in it.
+NO_SPACE = (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT))

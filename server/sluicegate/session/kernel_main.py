@@ -3,6 +3,7 @@ every event and telemetry message back. The server never runs user code itself."
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import threading
@@ -29,6 +30,16 @@ from sluicegate.store.reuse import reusable_outputs
 
 def _ms() -> int:
     return int(time.time() * 1000)
+
+
+def describe(exc: Exception) -> str:
+    """What went wrong before the run could start; a full disk says so and names the path."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"The disk is full: could not write {exc.filename or 'the run folder'}: "
+            f"{exc.strerror}. Free space on that disk and run the pipeline again."
+        )
+    return str(exc) if isinstance(exc, SluicegateError) else f"{type(exc).__name__}: {exc}"
 
 
 class KernelService:
@@ -88,8 +99,8 @@ class KernelService:
                 replay=replay,
                 spill_dir=self.workspace / ".sluicegate" / "spill",
             )
-        except SluicegateError as exc:
-            self._failed(run_id, command.mode or "stream", str(exc))
+        except (SluicegateError, OSError) as exc:
+            self._failed(run_id, command.mode or "stream", describe(exc))
             return "failed"
         return result.status
 
@@ -114,8 +125,8 @@ class KernelService:
             fields = run_cell(
                 self.kernel, self.workspace, self.store, command, run_id, command.reuse_from
             )
-        except SluicegateError as exc:
-            error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+        except (SluicegateError, OSError) as exc:
+            error: dict[str, Any] = {"type": type(exc).__name__, "message": describe(exc)}
             if isinstance(exc, BlockLoadError):
                 error.update(line=exc.line, traceback=exc.traceback)
             fields = {
