@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import sluicegate
-from sluicegate.errors import NotFound, SluicegateError
+from sluicegate.errors import NotFound, PlanError, SluicegateError
+from sluicegate.graph.yaml_safe import load_yaml_text
 from sluicegate.workspace.files import init_workspace, list_pipelines
 
 EXIT_USAGE = 2
@@ -46,8 +45,8 @@ def parse_var(text: str) -> tuple[str, Any]:
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. --var a_sleep=0.2)")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else raw
-    except yaml.YAMLError:
+        value = load_yaml_text(raw, f"--var {key.strip()}") if raw.strip() else raw
+    except PlanError:
         value = raw
     return key.strip(), raw if isinstance(value, dict | list) else value
 

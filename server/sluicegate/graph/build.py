@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.lint import lint
 from sluicegate.graph.loading import parse_model, read_yaml
 from sluicegate.graph.settings import base_layers, env_max_children, port_config, run_settings
@@ -45,20 +46,29 @@ def read_pipeline_spec(workspace: Path, name: str) -> PipelineSpec:
     """The validated-by-schema spec of one pipeline (no checks across blocks and edges)."""
     where = pipeline_file(name)
     path = workspace / where
-    if not path.is_file():
+    if not is_file(path):
         raise NotFound(
             f"pipeline {name!r} not found: {workspace / PIPELINES / name} has no {PIPELINE_FILE}; "
             "create it or pick an existing pipeline"
         )
-    return parse_model(PipelineSpec, read_yaml(path, where), where)
+    return parse_model(PipelineSpec, read_yaml(confined(workspace, path, where), where), where)
 
 
 def read_workspace_spec(workspace: Path) -> WorkspaceSpec:
     """The workspace's `sluicegate.yaml`, or the defaults when there is none."""
     path = workspace / WORKSPACE_FILE
-    if not path.is_file():
+    if not is_file(path):
         return WorkspaceSpec()
+    path = confined(workspace, path, WORKSPACE_FILE)
     return parse_model(WorkspaceSpec, read_yaml(path, WORKSPACE_FILE), WORKSPACE_FILE)
+
+
+def confined(workspace: Path, path: Path, where: str) -> Path:
+    """`path` resolved (symlinks followed); a PlanError naming `where` if it leaves `workspace`."""
+    try:
+        return resolve_inside(workspace, path)
+    except PathRefused as exc:
+        raise PlanError(f"{path.name} {exc}", where=where) from None
 
 
 def load_pipeline(
@@ -68,7 +78,9 @@ def load_pipeline(
     spec = read_pipeline_spec(workspace, name)
     settings = read_workspace_spec(workspace)
     folder = (workspace / PIPELINES / name).resolve()
-    graph = check_spec(spec, name=name, folder=folder, where=pipeline_file(name))
+    graph = check_spec(
+        spec, name=name, folder=folder, where=pipeline_file(name), root=workspace.resolve()
+    )
     return build_topology(
         graph,
         name=name,

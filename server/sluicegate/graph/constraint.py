@@ -72,16 +72,28 @@ class Constraint:
         return self.expr.evaluate(phases)
 
 
+MAX_CONSTRAINT = 2000  # characters: bounds the parser's memory and recursion
+
+
 def parse_constraint(text: str) -> Constraint:
     """Parse a start constraint, raising ValueError with a message that says how to fix it."""
+    if len(text) > MAX_CONSTRAINT:
+        raise ValueError(
+            f"start_constraint is {len(text):,} characters long, more than {MAX_CONSTRAINT:,}; "
+            f"write a shorter one like {EXAMPLE}"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
+        return Constraint(text, _convert(tree.body, text.strip()))
     except SyntaxError as exc:
         raise ValueError(
             f"cannot parse start_constraint {text!r} ({exc.msg} at column {exc.offset}); "
             f"write it like {EXAMPLE}"
         ) from None
-    return Constraint(text, _convert(tree.body, text.strip()))
+    except (RecursionError, MemoryError):
+        raise ValueError(
+            f"start_constraint {text[:60]!r}... is nested too deeply; write it like {EXAMPLE}"
+        ) from None
 
 
 def _convert(node: ast.expr, source: str) -> Expr:

@@ -5,55 +5,30 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sluicegate.errors import PlanError
 from sluicegate.graph.hints import did_you_mean, listing, located
 from sluicegate.graph.spec import SELECTOR_TAGS
+from sluicegate.graph.yaml_safe import read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
 Loc = Sequence[str | int]
-_SYNTAX_FIX = "; fix the indentation, add a missing ':' or quote the value"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that rejects a key given twice in one mapping instead of keeping the last."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Hashable] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, Hashable) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} is given twice; keep one", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
 
 
 def read_yaml(path: Path, where: str) -> dict[str, Any]:
-    """The mapping in a YAML file; an empty file is an empty mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlanError(f"cannot read the file: {exc.strerror}", where=where) from exc
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        fix = "" if isinstance(exc, yaml.constructor.ConstructorError) else _SYNTAX_FIX
-        raise PlanError(
-            f"invalid YAML{at}: {exc.problem or exc.context}{fix}", where=where
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise PlanError(f"invalid YAML: {exc}", where=where) from exc
+    """The mapping in a YAML file; an empty file is an empty mapping. Read with the bounded
+    loader of `yaml_safe` (size, depth, alias expansion, UTF-8, keys given twice)."""
+    return as_mapping(read_yaml_file(path, where), where)
+
+
+def as_mapping(data: Any, where: str) -> dict[str, Any]:
+    """A loaded YAML document as a mapping of settings (None is an empty one)."""
     if data is None:
         return {}
     if not isinstance(data, dict):

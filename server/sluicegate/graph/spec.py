@@ -34,10 +34,12 @@ BLOCK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PIPELINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 Positive = Annotated[int, Field(ge=1)]
+MAX_NAME = 128  # a block's file `<name>.py` stays well under the file system's 255 bytes
 
 
 def check_block_name(name: str) -> str:
     """Return `name`, or raise ValueError saying why it cannot name a block."""
+    _check_length("block", name)
     if not BLOCK_NAME.fullmatch(name):
         raise ValueError(
             f"block name {name!r} must match [A-Za-z_][A-Za-z0-9_]* (letters, digits and "
@@ -53,12 +55,21 @@ def check_block_name(name: str) -> str:
 
 def check_pipeline_name(name: str) -> str:
     """Return `name`, or raise ValueError saying why it cannot name a pipeline folder."""
+    _check_length("pipeline", name)
     if not PIPELINE_NAME.fullmatch(name):
         raise ValueError(
             f"pipeline name {name!r} must match [A-Za-z0-9_][A-Za-z0-9_-]* (letters, digits, "
             "'_' and '-', no path separators); rename the pipeline folder"
         )
     return name
+
+
+def _check_length(what: str, name: str) -> None:
+    if len(name) > MAX_NAME:
+        raise ValueError(
+            f"{what} name {name[:40]!r}... is {len(name)} characters long, more than "
+            f"{MAX_NAME}; use a shorter name"
+        )
 
 
 class _Model(BaseModel):

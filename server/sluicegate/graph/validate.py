@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sluicegate.errors import PlanError
+from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.constraint import Constraint, parse_constraint
 from sluicegate.graph.dag import CycleError, ancestors, topo_order
 from sluicegate.graph.hints import located, unknown
@@ -70,14 +71,17 @@ def selects(rule: ConfigRule, wire: Wire, block: BlockSpec) -> bool:
     )
 
 
-def check_spec(spec: PipelineSpec, *, name: str, folder: Path, where: str) -> Graph:
-    """Check `spec`, read from `folder` (shown as `where`), and return its `Graph`."""
-    return _Checker(spec, folder, where).run(name)
+def check_spec(
+    spec: PipelineSpec, *, name: str, folder: Path, where: str, root: Path | None = None
+) -> Graph:
+    """Check `spec`, read from `folder` (shown as `where`), and return its `Graph`. Block
+    files must resolve inside `root`, the workspace (by default the folder's grandparent)."""
+    return _Checker(spec, folder, where, folder.parent.parent if root is None else root).run(name)
 
 
 class _Checker:
-    def __init__(self, spec: PipelineSpec, folder: Path, where: str) -> None:
-        self.spec, self.folder, self.where = spec, folder, where
+    def __init__(self, spec: PipelineSpec, folder: Path, where: str, root: Path) -> None:
+        self.spec, self.folder, self.where, self.root = spec, folder, where, root
         self.blocks: dict[str, BlockSpec] = {}
         self.wires: list[Wire] = []
         self.warnings: list[LintWarning] = []
@@ -129,7 +133,13 @@ class _Checker:
                 raise self.fail(
                     "two blocks have this name; rename one", block=block.name, field="name"
                 )
-            if not (self.folder / block.file_name).is_file():
+            try:
+                resolve_inside(self.root, self.folder / block.file_name)
+            except PathRefused as exc:
+                raise self.fail(
+                    f"file {block.file_name!r} {exc}", block=block.name, field="file"
+                ) from None
+            if not is_file(self.folder / block.file_name):
                 raise self.fail(
                     f"file {block.file_name!r} not found in {self.folder.name}/; create it, "
                     "or set `file:` to the block's code file",

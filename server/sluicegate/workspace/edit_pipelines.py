@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import Conflict, PlanError
-from sluicegate.graph.build import PIPELINE_FILE, pipeline_file, read_pipeline_spec
+from sluicegate.graph.build import PIPELINE_FILE, confined, pipeline_file, read_pipeline_spec
 from sluicegate.graph.hints import did_you_mean, listing
-from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.loading import as_mapping, parse_model
 from sluicegate.graph.spec import PipelineSpec
+from sluicegate.graph.yaml_safe import load_yaml_text
 from sluicegate.workspace.files import (
     atomic_write_text,
     list_pipelines,
@@ -90,9 +90,9 @@ class PipelineEdits(EditorBase):
         where = pipeline_file(pipeline)
         with self._lock:
             folder = self._folder(pipeline)
-            with tempfile.TemporaryDirectory(prefix="sluicegate-yaml-") as tmp:
-                (Path(tmp) / PIPELINE_FILE).write_text(text, encoding="utf-8")
-                spec = parse_model(PipelineSpec, read_yaml(Path(tmp) / PIPELINE_FILE, where), where)
+            data = as_mapping(load_yaml_text(text, where), where)
+            spec = parse_model(PipelineSpec, data, where)
+            target = confined(self.root, folder / PIPELINE_FILE, where)
             check_change(self.root, pipeline, spec)
-            atomic_write_text(folder / PIPELINE_FILE, text)
+            atomic_write_text(target, text)
             return self.read_pipeline(pipeline)

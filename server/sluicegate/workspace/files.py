@@ -21,8 +21,15 @@ from pathlib import Path
 import yaml
 
 from sluicegate.errors import Conflict, NotFound, PlanError
-from sluicegate.graph.build import PIPELINE_FILE, PIPELINES, WORKSPACE_FILE, pipeline_file
-from sluicegate.graph.spec import PIPELINE_NAME, PipelineSpec, dump_spec
+from sluicegate.graph.build import (
+    PIPELINE_FILE,
+    PIPELINES,
+    WORKSPACE_FILE,
+    confined,
+    pipeline_file,
+)
+from sluicegate.graph.confine import is_file
+from sluicegate.graph.spec import MAX_NAME, PIPELINE_NAME, PipelineSpec, dump_spec
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".sluicegate")
 TRASH = ".sluicegate/trash"
@@ -43,7 +50,9 @@ def list_pipelines(workspace: Path) -> list[str]:
     return sorted(
         p.name
         for p in root.iterdir()
-        if PIPELINE_NAME.fullmatch(p.name) and (p / PIPELINE_FILE).is_file()
+        if len(p.name) <= MAX_NAME
+        and PIPELINE_NAME.fullmatch(p.name)
+        and is_file(p / PIPELINE_FILE)
     )
 
 
@@ -75,14 +84,17 @@ def write_pipeline_yaml(workspace: Path, name: str, spec: PipelineSpec) -> Path:
             where=pipeline_file(name),
             field="name",
         )
-    path = pipeline_dir(workspace, name) / PIPELINE_FILE
+    path = confined(workspace, pipeline_dir(workspace, name) / PIPELINE_FILE, pipeline_file(name))
     atomic_write_text(path, yaml.safe_dump(dump_spec(spec), sort_keys=False, allow_unicode=True))
     return path
 
 
 def atomic_write_text(path: Path, text: str | bytes) -> None:
     """Write `text` (as is: no newline translation) through a hidden temporary file and a
-    rename, keeping the file's mode."""
+    rename, keeping the file's mode. A symlink stays one: its target is written (callers
+    confine the target to the workspace first, see `graph.confine`)."""
+    if path.is_symlink():
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)

@@ -24,9 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import NotFound, PlanError
-from sluicegate.graph.build import PIPELINE_FILE, PIPELINES, check_pipeline, pipeline_file
+from sluicegate.graph.build import (
+    PIPELINE_FILE,
+    PIPELINES,
+    check_pipeline,
+    confined,
+    pipeline_file,
+)
+from sluicegate.graph.confine import PathRefused, is_file, read_inside
 from sluicegate.graph.loading import parse_model, read_yaml
 from sluicegate.graph.spec import PipelineSpec, dump_spec
+from sluicegate.graph.yaml_safe import MAX_BYTES
+from sluicegate.workspace.code_check import code_error, read_code
 from sluicegate.workspace.files import pipeline_dir
 from sluicegate.workspace.references import edge_ends, edge_id
 from sluicegate.workspace.versions import version_of
@@ -39,17 +48,17 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
     """The pipeline as the editor shows it (see the module docstring); NotFound if none."""
     folder = pipeline_dir(workspace, name)
     where = pipeline_file(name)
-    if not (folder / PIPELINE_FILE).is_file():
+    if not is_file(folder / PIPELINE_FILE):
         raise NotFound(
             f"pipeline {name!r} not found: {folder} has no {PIPELINE_FILE}; "
             "create it or pick an existing pipeline"
         )
-    saved = (folder / PIPELINE_FILE).read_bytes()
+    saved = _saved_yaml(workspace, folder / PIPELINE_FILE)
     text = _text(saved)
     spec: dict[str, Any] | None = None
     raw: Any = {}
     try:
-        raw = read_yaml(folder / PIPELINE_FILE, where)
+        raw = read_yaml(confined(workspace, folder / PIPELINE_FILE, where), where)
         spec = dump_spec(parse_model(PipelineSpec, raw, where))
         errors, warnings = check_pipeline(workspace, name)
     except PlanError as exc:
@@ -59,7 +68,9 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
         "yaml": text,
         "version": version_of(saved),
         "spec": spec,
-        "blocks": {b: _block(folder, name, b, f) for b, f in block_files(spec or raw).items()},
+        "blocks": {
+            b: _block(workspace, folder, name, b, f) for b, f in block_files(spec or raw).items()
+        },
         "edges": [_edge(e) for e in (spec or {}).get("edges", [])],
         "warnings": [dataclasses.asdict(w) for w in warnings],
         "error": error_dict(errors[0], text) if errors else None,
@@ -76,21 +87,6 @@ def block_files(data: Any) -> dict[str, str]:
             file = block.get("file")
             found[name] = file if isinstance(file, str) else f"{name}.py"
     return found
-
-
-def code_error(code: str, where: str, block: str) -> dict[str, Any] | None:
-    """The error of block code that does not compile, or None."""
-    try:
-        compile(code, where, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        line = exc.lineno
-        at = f" at line {line}" if line else ""
-        message = f"syntax error{at}: {exc.msg}; fix the code (it is saved, but cannot run)"
-        return _error(message, where, block, "code", line)
-    except ValueError as exc:  # e.g. a null byte
-        message = f"the code cannot be compiled: {exc}; fix the code (it is saved, but cannot run)"
-        return _error(message, where, block, "code", None)
-    return None
 
 
 def error_dict(error: PlanError, yaml_text: str = "") -> dict[str, Any]:
@@ -117,15 +113,25 @@ def _line_of(text: str, block: str, field: str) -> int | None:
     return lines[nth] if nth < len(lines) else None
 
 
-def _block(folder: Path, pipeline: str, name: str, file: str) -> dict[str, Any]:
+def _block(workspace: Path, folder: Path, pipeline: str, name: str, file: str) -> dict[str, Any]:
     path = folder / file
     where = f"{PIPELINES}/{pipeline}/{file}"
-    if not path.is_file():
+    if not is_file(path):
         return {"file": file, "code": None, "version": None, "error": None}  # see the plan error
-    saved = path.read_bytes()
+    saved, problem = read_code(workspace, path, file, where, name)
+    if saved is None:
+        return {"file": file, "code": None, "version": None, "error": problem}
     code = _text(saved)
-    error = code_error(code, where, name)
+    error = problem or code_error(code, where, name)
     return {"file": file, "code": code, "version": version_of(saved), "error": error}
+
+
+def _saved_yaml(workspace: Path, path: Path) -> bytes:
+    """pipeline.yaml as saved; empty when it is not to be read (the plan error says why)."""
+    try:
+        return read_inside(workspace, path, MAX_BYTES)
+    except PathRefused:
+        return b""
 
 
 def _text(data: bytes) -> str:

@@ -20,14 +20,17 @@ from typing import Any
 from sluicegate.errors import NotFound, PlanError
 from sluicegate.graph.build import (
     PIPELINE_FILE,
+    PIPELINES,
     WORKSPACE_FILE,
     check_pipeline,
     pipeline_file,
     read_pipeline_spec,
 )
+from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.hints import did_you_mean, listing
 from sluicegate.graph.loading import parse_model
 from sluicegate.graph.spec import PipelineSpec, dump_spec
+from sluicegate.workspace.code_check import code_bytes
 from sluicegate.workspace.files import (
     atomic_write_text,
     move_to_trash,
@@ -57,10 +60,8 @@ def check_change(
             shutil.copy2(workspace / WORKSPACE_FILE, copy / WORKSPACE_FILE)
         write_pipeline_yaml(copy, name, spec)
         for file in files:
-            if not file.is_absolute() and (str(file) in creating or (folder / file).is_file()):
-                stand_in = pipeline_dir(copy, name) / file
-                stand_in.parent.mkdir(parents=True, exist_ok=True)
-                stand_in.touch()
+            if not file.is_absolute() and (str(file) in creating or is_file(folder / file)):
+                _stand_in(workspace, folder / file, pipeline_dir(copy, name) / file)
         errors, _ = check_pipeline(copy, name)
     if not errors:
         return
@@ -69,6 +70,19 @@ def check_change(
         if before and before[0].message == errors[0].message:
             return  # already broken this way: let the user keep working on it
     raise errors[0]
+
+
+def _stand_in(workspace: Path, real: Path, stand_in: Path) -> None:
+    """An empty file for `real` in the copy; a symlink to the same place when `real` leads
+    outside the workspace, so the copy fails the same way as the workspace."""
+    stand_in.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        resolve_inside(workspace, real)
+    except PathRefused:
+        if is_file(real):
+            stand_in.symlink_to(real.resolve())
+            return
+    stand_in.touch()
 
 
 def no_block(pipeline: str, name: str, names: Iterable[str]) -> NotFound:
@@ -120,14 +134,17 @@ class EditorBase:
         """Spec, code, warnings and errors of a pipeline (see `workspace.reading`)."""
         return read_pipeline(self.root, name)
 
-    def _inside(self, path: Path, what: str) -> Path:
-        """`path`, refused when it points outside the workspace (a code file is written there)."""
-        if not path.resolve().is_relative_to(self.root.resolve()):
+    def _target(self, pipeline: str, file: str, code: str | bytes) -> tuple[Path, bytes]:
+        """Where saving `file` writes (a symlink's target: the link stays a link) and the bytes;
+        refused when that is outside the workspace, or the code is too large."""
+        where = f"{PIPELINES}/{pipeline}/{file}"
+        data = code if isinstance(code, bytes) else code_bytes(code, where, "")
+        try:
+            return resolve_inside(self.root, pipeline_dir(self.root, pipeline) / file), data
+        except PathRefused as exc:
             raise PlanError(
-                f"{what} points outside the workspace ({path}); edit that file where it is, "
-                "or set `file:` to a file in the pipeline folder"
-            )
-        return path
+                f"file {file!r} {exc}; nothing was saved", where=where, field="file"
+            ) from None
 
     def _save(
         self,
@@ -141,9 +158,7 @@ class EditorBase:
         """Check, then write code files, then pipeline.yaml, then drop files that are gone."""
         folder = pipeline_dir(self.root, pipeline)
         spec = None if data is None else parse_model(PipelineSpec, data, pipeline_file(pipeline))
-        targets = {
-            self._inside(folder / f, f"file {f!r}"): code for f, code in (write or {}).items()
-        }
+        targets = dict(self._target(pipeline, f, code) for f, code in (write or {}).items())
         if spec is not None:
             check_change(self.root, pipeline, spec, write or {})
         for path, code in targets.items():

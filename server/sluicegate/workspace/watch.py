@@ -11,6 +11,7 @@ ignored. Edits made through `WorkspaceEditor` are files too, so they are reporte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import inspect
 import logging
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 from watchfiles import Change, awatch
 
-from sluicegate.errors import NotFound
+from sluicegate.errors import NotFound, PlanError, SluicegateError
 from sluicegate.graph.build import PIPELINE_FILE, PIPELINES
 from sluicegate.graph.spec import PIPELINE_NAME
 from sluicegate.workspace.files import list_pipelines
@@ -30,6 +31,7 @@ from sluicegate.workspace.reading import read_pipeline
 logger = logging.getLogger(__name__)
 
 ChangeKind = Literal["pipeline", "block", "deleted", "created"]
+RESTART_DELAYS_S = (0.2, 1.0, 5.0)  # after the 1st, 2nd, 3rd and later failures in a row
 _IGNORED_ENDINGS = ("~", ".tmp", ".swp", ".swo", ".swx", ".pyc", ".bak", ".orig")
 
 
@@ -64,7 +66,8 @@ class WorkspaceTracker:
         self.known = set(list_pipelines(root))
         self.last_valid: dict[str, dict[str, Any]] = {}
         for name in self.known:
-            self._remember(read_pipeline(root, name))
+            with contextlib.suppress(SluicegateError):  # gone or unreadable: no valid state
+                self._remember(read_pipeline(root, name))
 
     def wanted(self, _change: Change, path: str) -> bool:
         """Whether a file event may matter: pipeline folders, pipeline.yaml and .py files."""
@@ -82,8 +85,16 @@ class WorkspaceTracker:
             parts = self._parts(path)
             if parts:
                 touched.setdefault(parts[0], set()).add("/".join(parts[1:]))
-        found = (self.change(name, files) for name, files in sorted(touched.items()))
+        found = (self._change(name, files) for name, files in sorted(touched.items()))
         return [c for c in found if c is not None]
+
+    def _change(self, pipeline: str, files: set[str]) -> WorkspaceChange | None:
+        """`change`, with a failure logged (with its cause) instead of stopping the others."""
+        try:
+            return self.change(pipeline, files)
+        except Exception:
+            logger.exception("cannot report the change of pipeline %r; skipped", pipeline)
+            return None
 
     def change(self, pipeline: str, files: set[str]) -> WorkspaceChange | None:
         """The change of one pipeline whose `files` (relative to its folder) were touched."""
@@ -91,6 +102,8 @@ class WorkspaceTracker:
             return None
         try:
             state = read_pipeline(self.root, pipeline)
+        except PlanError:  # a folder name that cannot name a pipeline
+            return None
         except NotFound:
             if pipeline not in self.known:
                 return None
@@ -151,27 +164,77 @@ async def watch_workspace(
     """Call `on_change` for every change under `root/pipelines` until `stop_event` is set.
 
     `ready` is set once the watch is in place (within about a quarter of a second).
-    A failing `on_change` is logged and the watch goes on.
+    A failing `on_change` is logged and the watch goes on. The watch itself never dies
+    silently: when it fails, the cause is logged and it starts again after a short back-off
+    (`RESTART_DELAYS_S`), then reports every pipeline once, so nothing edited meanwhile is
+    missed.
     """
-    (root / PIPELINES).mkdir(parents=True, exist_ok=True)
-    tracker = await asyncio.to_thread(WorkspaceTracker, root)
-    async for batch in awatch(
-        tracker.base,
-        watch_filter=tracker.wanted,
-        debounce=debounce_ms,
-        step=30,
-        stop_event=stop_event,
-        rust_timeout=250,
-        yield_on_timeout=True,
-    ):
-        if ready is not None:
-            ready.set()
-        if not batch:
-            continue
-        for change in await asyncio.to_thread(tracker.changes, [p for _, p in batch]):
-            try:
-                result = on_change(change)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                logger.exception("on_change failed for a change of pipeline %r", change.pipeline)
+    failures = 0
+    while stop_event is None or not stop_event.is_set():
+        watch = _Watch(root, on_change, ready, resync=failures > 0)
+        try:
+            await watch.run(stop_event, debounce_ms)
+            return  # stopped on purpose
+        except Exception:
+            failures = 1 if watch.healthy else failures + 1
+            delay = RESTART_DELAYS_S[min(failures, len(RESTART_DELAYS_S)) - 1]
+            logger.exception(
+                "the workspace watcher of %s failed; restarting it in %.1f s", root, delay
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_wait(stop_event), delay)
+
+
+class _Watch:
+    """One watch of the workspace, from reading every pipeline to a failure or the stop."""
+
+    def __init__(
+        self,
+        root: Path,
+        on_change: Callable[[WorkspaceChange], Awaitable[None] | None],
+        ready: asyncio.Event | None,
+        *,
+        resync: bool,
+    ) -> None:
+        self.root, self.on_change, self.ready, self.resync = root, on_change, ready, resync
+        self.healthy = False  # ran a while: the next failure starts the back-off afresh
+
+    async def run(self, stop_event: asyncio.Event | None, debounce_ms: int) -> None:
+        (self.root / PIPELINES).mkdir(parents=True, exist_ok=True)
+        tracker = await asyncio.to_thread(WorkspaceTracker, self.root)
+        async for batch in awatch(
+            tracker.base,
+            watch_filter=tracker.wanted,
+            debounce=debounce_ms,
+            step=30,
+            stop_event=stop_event,
+            rust_timeout=250,
+            yield_on_timeout=True,
+        ):
+            if self.ready is not None:
+                self.ready.set()
+            if self.resync:  # a restart: report every pipeline once
+                self.resync = False
+                batch = {
+                    (Change.modified, str(tracker.base / n / PIPELINE_FILE)) for n in tracker.known
+                }
+            if not batch:
+                continue
+            for change in await asyncio.to_thread(tracker.changes, [p for _, p in batch]):
+                await self.deliver(change)
+            self.healthy = True
+
+    async def deliver(self, change: WorkspaceChange) -> None:
+        try:
+            result = self.on_change(change)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            logger.exception("on_change failed for a change of pipeline %r", change.pipeline)
+
+
+async def _wait(stop_event: asyncio.Event | None) -> None:
+    if stop_event is None:
+        await asyncio.Future()  # never: wait out the delay
+    else:
+        await stop_event.wait()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from sluicegate.errors import SluicegateError
 from sluicegate.graph.build import check_pipeline, load_pipeline
 from sluicegate.store.history import queries
 from sluicegate.web.deps import EngineDep, WorkspaceDep
@@ -42,12 +43,21 @@ def _last_run(engine: Any, name: str) -> dict[str, Any] | None:
     )
 
 
+def _where(error: dict[str, Any]) -> str:
+    """An error as one line naming its file: `pipelines/p/pipeline.yaml: invalid YAML ...`."""
+    where = error.get("where")
+    return f"{where}: {error['message']}" if where else str(error["message"])
+
+
 @router.get("", response_model=list[PipelineSummary])
 async def list_pipelines(editor: EditorDep, engine: EngineDep) -> list[PipelineSummary]:
     def work() -> list[PipelineSummary]:
         out = []
         for name in editor.list_pipelines():
-            data = editor.read_pipeline(name)
+            try:
+                data = editor.read_pipeline(name)
+            except SluicegateError as exc:  # one unreadable pipeline is listed with its error
+                data = {"error": {"message": str(exc)}}  # str() names the file
             error = data.get("error")
             spec = data.get("spec") or {}
             out.append(
@@ -55,7 +65,7 @@ async def list_pipelines(editor: EditorDep, engine: EngineDep) -> list[PipelineS
                     name=name,
                     description=spec.get("description") or "",
                     blocks=len(data.get("blocks") or {}),
-                    error=error["message"] if error else None,
+                    error=_where(error) if error else None,
                     last_run=_last_run(engine, name),
                 )
             )
