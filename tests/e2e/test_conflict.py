@@ -90,3 +90,39 @@ def test_saves_after_a_save_or_a_reload_of_theirs_are_not_refused(
     expect(c.locator(".cell-notice")).to_be_hidden()
     text = path.read_text()
     assert "# first" in text and "# theirs" in text and "# second" in text
+
+
+def test_a_graph_edit_made_before_the_page_saw_an_edit_on_disk_asks_first(
+    page: Any, server: Server
+) -> None:
+    page.goto(server.url + "/pipelines/seed_stream")
+    description = page.locator(".side-panel textarea[name=description]")
+    expect(description).to_be_visible()
+    # Hold back the page's next read of the pipeline, so it has not seen the edit on disk yet.
+    held: list[Any] = []
+    reads = "**/api/pipelines/seed_stream"
+    page.route(reads, lambda route: held.append(route) if not held else route.continue_())
+    yaml_path: Path = server.workspace / "pipelines" / "seed_stream" / "pipeline.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("b_sleep: 0", "b_sleep: 5"))
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page did not hear of the edit on disk within 5 s"
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    description.fill("changed in the browser")
+    description.blur()
+
+    expect(page.locator(".side-panel textarea[name=description]")).to_have_value(
+        "changed in the browser"
+    )
+    for _ in range(100):
+        if asked and "changed in the browser" in yaml_path.read_text():
+            break
+        page.wait_for_timeout(50)
+    assert asked and "Changed on disk" in asked[0]
+    text = yaml_path.read_text()
+    assert "b_sleep: 5" in text and "changed in the browser" in text
+    page.unroute(reads)  # lets the held read go on

@@ -11,10 +11,10 @@ function missingPanel(ctx, block) {
   return h("div.panel-block", { "data-panel": "block", "data-block": block.name },
     h("div.panel-head", {}, h("div.panel-kicker", {}, "not defined"), h("div.panel-name", {}, block.name),
       h("div.panel-buttons", {},
-        h("button.primary", { on: { click: () => ctx.mutate(() => api.addBlock(ctx.pipeline, { name: block.name, kind: "transformer" })) } }, `Add block ${block.name}`),
-        h("button.danger", { on: { click: () => ctx.mutate(async () => {
+        h("button.primary", { on: { click: () => ctx.mutate((v) => api.addBlock(ctx.pipeline, { name: block.name, kind: "transformer" }, v)) } }, `Add block ${block.name}`),
+        h("button.danger", { on: { click: () => ctx.mutate(async (v) => {
           let data = null;
-          for (const e of edges) data = await api.removeEdge(ctx.pipeline, e.id);
+          for (const e of edges) data = await api.removeEdge(ctx.pipeline, e.id, data ? data.version : v);
           ctx.select(null);
           return data;
         }) } }, `Remove ${edges.length === 1 ? "its edge" : `its ${edges.length} edges`}`))),
@@ -26,7 +26,7 @@ export function blockPanel(ctx, block) {
   const { pipeline } = ctx;
   const st = block.settings || {};
   const resolved = (ctx.plan && ctx.plan.blocks && ctx.plan.blocks[block.name]) || {};
-  const save = (key) => (value) => ctx.mutate(() => api.updateBlock(pipeline, block.name, { settings: { [key]: value } }));
+  const save = (key) => (value) => ctx.mutate((v) => api.updateBlock(pipeline, block.name, { settings: { [key]: value } }, v));
   const inputStyle = st.collect ? "collect" : st.stream ? "stream" : "";
 
   const name = h("input.rename", { value: block.name, name: "block-name", spellcheck: false, autocomplete: "off", title: "rename the block (and its file)" });
@@ -34,8 +34,8 @@ export function blockPanel(ctx, block) {
   name.addEventListener("change", () => {
     const next = name.value.trim();
     if (!next || next === block.name) return;
-    ctx.mutate(async () => {
-      const data = await api.updateBlock(pipeline, block.name, { name: next });
+    ctx.mutate(async (v) => {
+      const data = await api.updateBlock(pipeline, block.name, { name: next }, v);
       ctx.select({ type: "block", name: next });
       return data;
     });
@@ -54,7 +54,7 @@ export function blockPanel(ctx, block) {
         h("button", { on: { click: () => ctx.openCode(block.name) } }, "Edit code"),
         h("button.danger", { on: { click: () => {
           if (!confirm(`Delete block ${block.name}? Its edges go too; its file moves to the trash.`)) return;
-          ctx.mutate(async () => { const data = await api.deleteBlock(pipeline, block.name); ctx.select(null); return data; });
+          ctx.mutate(async (v) => { const data = await api.deleteBlock(pipeline, block.name, v); ctx.select(null); return data; });
         } } }, "Delete"))),
     problems.length ? h("div.panel-problems", {}, problems) : null,
     section("Fan-out",
@@ -71,7 +71,7 @@ export function blockPanel(ctx, block) {
       select({ label: "how inputs arrive", name: "input_style", value: inputStyle, inherit: "one call per item (default)",
         options: [["collect", "collect: one call with the list of all items"], ["stream", "stream: one call with an iterator per input"]],
         resolved: block.annotatedStream && !st.collect ? h("span", {}, "the code's ", h("code", {}, "Iterator"), " annotation selects stream") : null,
-        save: (value) => ctx.mutate(() => api.updateBlock(pipeline, block.name, { settings: { collect: value === "collect" ? true : null, stream: value === "stream" ? true : null } })) }),
+        save: (value) => ctx.mutate((v) => api.updateBlock(pipeline, block.name, { settings: { collect: value === "collect" ? true : null, stream: value === "stream" ? true : null } }, v)) }),
       select({ label: "inputs", name: "inputs", value: st.inputs, inherit: "dependent (default)", save: save("inputs"),
         options: [["independent", "independent: reads whichever has data"], ["dependent", "dependent"]],
         help: "A dependent multi-input block reads its inputs in an order; its ports then default to full buffers." }),

@@ -9,9 +9,9 @@ export function pipelinePanel(ctx) {
   const data = ctx.data || {};
   const spec = data.spec || ctx.spec || {}; // the last valid spec while the file has an error
   const description = h("textarea.desc", { rows: 2, placeholder: "What this pipeline does", name: "description" }, spec.description || "");
-  description.addEventListener("change", () => ctx.mutate(() => api.updatePipeline(ctx.pipeline, { description: description.value })));
+  description.addEventListener("change", () => ctx.mutate((v) => api.updatePipeline(ctx.pipeline, { description: description.value }, v)));
   const vars = variablesEditor(spec.variables || {}, {
-    onChange: (values) => ctx.mutate(() => api.updatePipeline(ctx.pipeline, { variables: values })),
+    onChange: (values) => ctx.mutate((v) => api.updatePipeline(ctx.pipeline, { variables: values }, v)),
   });
   const problems = [
     ...(data.error ? [h("div.error-box", {}, data.error.message)] : []),
@@ -26,7 +26,7 @@ export function pipelinePanel(ctx) {
     section("Run settings",
       select({ label: "mode", name: "mode", value: spec.mode, inherit: "stream (default)",
         options: [["batch", "batch: each block waits for its inputs to finish"], ["stream", "stream: blocks overlap over bounded buffers"]],
-        save: (value) => ctx.mutate(() => api.updatePipeline(ctx.pipeline, { mode: value || "stream" })) }),
+        save: (value) => ctx.mutate((v) => api.updatePipeline(ctx.pipeline, { mode: value || "stream" }, v)) }),
       h("div.field-label", {}, "variables (defaults for every run)"), vars.el),
     section("Build the graph",
       h("ul.hints", {},

@@ -14,7 +14,7 @@ export function portSection(ctx, block, port) {
   const edge = edgeInto(ctx, block, port);
   const plan = (edge && ctx.plan && ctx.plan.edges && ctx.plan.edges[edge.id]) || {};
   const own = ((block.settings || {}).ports || {})[port] || {};
-  const save = (key) => (value) => ctx.mutate(() => api.updatePort(ctx.pipeline, block.name, port, { [key]: value }));
+  const save = (key) => (value) => ctx.mutate((v) => api.updatePort(ctx.pipeline, block.name, port, { [key]: value }, v));
   const warnings = block.warnings.filter((w) => w.port === port);
   const capacity = plan.rows_per_buffer && plan.buffering_mode && plan.buffering_mode.value !== "full"
     ? `capacity ${plan.rows_per_buffer.value * 4} items / ${Math.round((plan.bytes_per_row_buffer.value * 4) / 1024)} KiB (4 × buffer)`
@@ -45,6 +45,6 @@ export function edgePanel(ctx, edge) {
       h("div.edge-title", {}, h("code", {}, `${edge.src}.${edge.src_port}`), " → ", h("code", {}, `${edge.dst}.${edge.dst_port}`)),
       h("div.panel-buttons", {},
         h("button", { on: { click: () => ctx.select({ type: "block", name: edge.dst }) } }, `Open ${edge.dst}`),
-        h("button.danger", { on: { click: () => ctx.mutate(async () => { const data = await api.removeEdge(ctx.pipeline, edge.id); ctx.select(null); return data; }) } }, "Remove edge"))),
+        h("button.danger", { on: { click: () => ctx.mutate(async (v) => { const data = await api.removeEdge(ctx.pipeline, edge.id, v); ctx.select(null); return data; }) } }, "Remove edge"))),
     h("section.panel-section", {}, h("h3", {}, "Input port"), dst ? portSection(ctx, dst, edge.dst_port) : null));
 }

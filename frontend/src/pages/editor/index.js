@@ -37,7 +37,7 @@ export function mountEditor(root, { pipeline }) {
   const view = new GraphView(graphHost, {
     mode: "edit",
     onSelect: (sel) => select(sel, { fromView: true }),
-    onConnect: (edge) => mutate(() => api.addEdge(pipeline, edge)),
+    onConnect: (edge) => mutate((v) => api.addEdge(pipeline, edge, v)),
   });
   const panel = createPanel(body, state);
   view.svg.addEventListener("dblclick", (ev) => {
@@ -75,6 +75,7 @@ export function mountEditor(root, { pipeline }) {
   let seq = 0;
   async function apply(data) {
     const mine = ++seq;
+    if (data.version) version = data.version;
     const graph = graphFromPipeline(data);
     let plan = null;
     if (graph && !data.error) plan = await api.plan(pipeline).catch(() => null);
@@ -97,9 +98,21 @@ export function mountEditor(root, { pipeline }) {
     if (notebook && notebook.update) notebook.update(data);
   }
 
+  // fn(version) makes one change based on `version`, pipeline.yaml as this page shows it. When
+  // the file changed on disk first (412: nothing was written), the page shows it as it is now
+  // and asks before making the change on top of it.
+  let version = null;
   async function mutate(fn) {
     try {
-      const data = await fn();
+      let data;
+      try {
+        data = await fn(version);
+      } catch (err) {
+        if (err.status !== 412) throw err;
+        await apply(await api.pipeline(pipeline));
+        if (!confirm("Changed on disk: pipeline.yaml was edited in another editor since this page read it, so your change was not saved. The page now shows the file as it is. Make your change on top of it?")) return;
+        data = await fn(version);
+      }
       if (data && data.name) await apply(data);
     } catch (err) {
       reportError(err);
@@ -138,8 +151,8 @@ export function mountEditor(root, { pipeline }) {
     if (body.hidden || !state.selection || ev.target.closest("input, textarea, select, [contenteditable], .cm-editor")) return;
     if (ev.key !== "Delete" && ev.key !== "Backspace") return;
     const sel = state.selection;
-    if (sel.type === "edge") mutate(async () => { const d = await api.removeEdge(pipeline, sel.id); select(null); return d; });
-    if (sel.type === "block" && confirm(`Delete block ${sel.name}?`)) mutate(async () => { const d = await api.deleteBlock(pipeline, sel.name); select(null); return d; });
+    if (sel.type === "edge") mutate(async (v) => { const d = await api.removeEdge(pipeline, sel.id, v); select(null); return d; });
+    if (sel.type === "block" && confirm(`Delete block ${sel.name}?`)) mutate(async (v) => { const d = await api.deleteBlock(pipeline, sel.name, v); select(null); return d; });
   });
 
   const ready = api.pipeline(pipeline).then(apply).catch((err) => {

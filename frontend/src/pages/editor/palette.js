@@ -22,8 +22,8 @@ export function createPalette(ctx) {
   const kind = h("select", { name: "new-block-kind" }, KINDS.map(([v, label, help]) => h("option", { value: v, title: help }, label)));
   kind.value = "transformer";
   const add = async (body) => {
-    await ctx.mutate(async () => {
-      const data = await api.addBlock(ctx.pipeline, body);
+    await ctx.mutate(async (version) => {
+      const data = await api.addBlock(ctx.pipeline, body, version);
       ctx.select({ type: "block", name: body.name });
       return data;
     });
