@@ -1,8 +1,13 @@
 # Sluicegate in a container: the browser editor serving the demo workspace.
 #   docker build -t sluicegate .
-#   docker run --rm -p 8765:8765 sluicegate            # open http://127.0.0.1:8765/
+#   docker run --rm -p 127.0.0.1:8765:8765 sluicegate  # open the printed .../?token=... address
+#   docker run --rm -p 127.0.0.1:8765:8765 -e SLUICEGATE_TOKEN="$(openssl rand -hex 24)" sluicegate
 #   docker run --rm -t sluicegate run examples seed_stream --mode batch
-#   docker run --rm -p 8765:8765 -v "$PWD/ws:/home/sluicegate/ws" sluicegate serve ws --host 0.0.0.0
+#   docker run --rm -p 127.0.0.1:8765:8765 -v "$PWD/ws:/home/sluicegate/ws" sluicegate \
+#       serve ws --host 0.0.0.0
+# The server always needs its token (random and printed at start, or SLUICEGATE_TOKEN);
+# --no-token is refused on 0.0.0.0. Browsers must reach it as localhost/127.0.0.1, or under
+# a name given with --allow-host NAME (see the README's Security section).
 
 # 1. The browser app: esbuild bundle from frontend/ (npm packages pinned in package-lock.json).
 FROM node:20-slim AS frontend
@@ -35,5 +40,6 @@ USER 10001:10001
 
 EXPOSE 8765
 ENTRYPOINT ["sluicegate"]
-# Inside a container the server must listen beyond loopback for -p to reach it.
+# Inside a container the server must listen beyond loopback for -p to reach it; it then
+# warns that the token is the only protection and prints the address with the token.
 CMD ["serve", "examples", "--host", "0.0.0.0", "--port", "8765"]

@@ -46,7 +46,7 @@ def latencies(server: LiveServer, pipeline: str, variables: dict[str, Any]) -> l
     from websockets.sync.client import connect
 
     out: list[float] = []
-    with connect(server.ws_url, max_size=None) as ws:
+    with connect(server.ws_url, max_size=None, additional_headers=_bench.AUTH) as ws:
         json.loads(ws.recv(timeout=10))  # hello: connected before the run starts
         response = server.http.post(
             f"/api/pipelines/{pipeline}/runs", json={"variables": variables}

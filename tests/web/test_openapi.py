@@ -91,7 +91,7 @@ def test_docs_page_renders(client: TestClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200
     assert "swagger-ui" in response.text
-    assert "/openapi.json" in response.text
+    assert "/openapi.json" in client.get("/static/docs.js").text
 
 
 def test_metrics_are_served_as_prometheus_text(client: TestClient) -> None:

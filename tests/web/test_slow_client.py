@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import TERMINAL, Frame, LiveServer, live_server, start_run, wait_run
+from api_helpers import AUTH, TERMINAL, Frame, LiveServer, live_server, start_run, wait_run
 from websockets.sync.client import ClientConnection, connect
 
 CHILDREN = 1500  # about 4,500 lifecycle events in a second or two
@@ -53,7 +53,7 @@ def server(workspace: Path) -> Any:
 
 
 def test_the_real_server_streams_a_run_to_a_reading_client(server: LiveServer) -> None:
-    with connect(server.ws_url) as ws:
+    with connect(server.ws_url, additional_headers=AUTH) as ws:
         assert json.loads(ws.recv(timeout=5))["type"] == "hello"
         run_id = start_run(server.http, "seed_stream", a_sleep=0.02)
         frames: list[Frame] = []
@@ -68,7 +68,10 @@ def test_a_client_that_stops_reading_gets_the_latest_state_not_a_backlog(
     server: LiveServer,
 ) -> None:
     fast_frames: list[Frame] = []
-    with connect(server.ws_url) as slow, connect(server.ws_url) as fast:
+    with (
+        connect(server.ws_url, additional_headers=AUTH) as slow,
+        connect(server.ws_url, additional_headers=AUTH) as fast,
+    ):
 
         def read_fast() -> None:
             while final_phase(fast_frames, run_id) not in TERMINAL:
