@@ -35,6 +35,9 @@ from sluicegate.web.models import (
 )
 
 router = APIRouter(tags=["runs"])
+# Offsets and sequence numbers go to the database as 64-bit integers: larger ones are a 422
+# that names the parameter, not an overflow in SQLite.
+SQL_INT_MAX = 2**63 - 1
 
 
 def _run_or_404(engine: Any, run_id: str) -> RunRow:
@@ -87,7 +90,7 @@ async def list_runs(
     pipeline: str | None = None,
     status: str | None = None,
     kind: str = "run",
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(50, ge=1, le=500),
 ) -> RunPage:
     rows, total = await run_in_threadpool(
@@ -125,7 +128,7 @@ async def children(
     block: str,
     engine: EngineDep,
     phase: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(100, ge=1, le=1000),
 ) -> BlockRunPage:
     rows, total = await run_in_threadpool(
@@ -162,7 +165,7 @@ async def logs(
     run_id: str,
     engine: EngineDep,
     uuid: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(200, ge=1, le=2000),
 ) -> LogPage:
     rows, total = await run_in_threadpool(lambda: queries.logs(engine, run_id, uuid, offset, limit))
@@ -186,7 +189,7 @@ async def events(
     engine: EngineDep,
     kind: str | None = None,
     uuid: str | None = None,
-    after_seq: int = 0,
+    after_seq: int = Query(0, ge=-SQL_INT_MAX, le=SQL_INT_MAX),
     limit: int = Query(500, ge=1, le=5000),
 ) -> EventPage:
     rows = await run_in_threadpool(
