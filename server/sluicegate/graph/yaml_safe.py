@@ -18,8 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from sluicegate.errors import PlanError
 
@@ -35,19 +39,42 @@ class YamlLimitError(ComposerError):
     """The document is too large, too deep or expands to too many values."""
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader that counts values (an alias counts as the whole tree it repeats), bounds
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    class _Parser(CParser, Composer):  # libyaml's events, 10 times faster; our composer
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class BoundedLoader(_Parser, SafeConstructor, Resolver):
+    """A safe loader that counts values (an alias counts as the whole tree it repeats), bounds
     nesting, and rejects a key given twice in one mapping instead of keeping the last."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
         self._depth = 0
         self._values = 0
         self._size: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height) once done
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self._mark()
             node = super().compose_node(parent, index)
             size = self._size.get(id(node))
             if size is None:
@@ -56,7 +83,7 @@ class BoundedLoader(yaml.SafeLoader):
                 )
             self._grow(size[0], self._depth + size[1], mark)
             return node
-        mark = self.peek_event().start_mark
+        mark = self._mark()
         self._grow(1, self._depth + 1, mark)
         self._depth += 1
         try:
@@ -67,7 +94,11 @@ class BoundedLoader(yaml.SafeLoader):
             self._size[id(node)] = _measure(node, self._size)
         return node
 
-    def _grow(self, values: int, depth: int, mark: yaml.Mark) -> None:
+    def _mark(self) -> Any:
+        """Where the next value starts (a PyYAML or a libyaml mark)."""
+        return getattr(self.peek_event(), "start_mark", None)
+
+    def _grow(self, values: int, depth: int, mark: Any) -> None:
         self._values += values
         if self._values > MAX_VALUES:
             raise YamlLimitError(
@@ -90,7 +121,9 @@ class BoundedLoader(yaml.SafeLoader):
             if key_node.tag == _MERGE:
                 continue  # `<<: *defaults`: the keys written here override the merged ones
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, Hashable) and key in seen:
+            if not isinstance(key, Hashable):
+                continue  # SafeConstructor says "found unhashable key"
+            if key in seen:
                 raise ConstructorError(
                     None, None, f"key {key!r} is given twice; keep one", key_node.start_mark
                 )
