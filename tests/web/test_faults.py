@@ -13,7 +13,14 @@ from pathlib import Path
 
 import psutil
 import pytest
-from api_helpers import LiveServer, start_run, wait_kernel_ready, wait_run
+from api_helpers import (
+    LiveServer,
+    live_socket,
+    receive_until,
+    start_run,
+    wait_kernel_ready,
+    wait_run,
+)
 from fastapi.testclient import TestClient
 
 from sluicegate.protocol.vocab import TERMINAL_PHASES
@@ -168,6 +175,9 @@ def test_a_kernel_restart_ends_the_processes_a_block_started(client: TestClient)
 
     assert detail["run"]["status"] == "cancelled"
     assert "kernel was restarted" in detail["run"]["error"]
+    assert [(b["phase"], b["reason"]) for b in detail["block_runs"]] == [
+        ("cancelled", "interrupted")
+    ]
     assert wait_kernel_ready(client)["pid"] != kernel_pid
 
 
@@ -182,6 +192,10 @@ def test_a_killed_kernel_takes_the_processes_its_blocks_started_with_it(
 
     assert wait_run(client, run_id, timeout=10)["run"]["status"] == "failed"
     until(lambda: not alive(sleep_pid), 5, "`sleep 300` outlived its killed kernel")
+    with live_socket(client) as live:  # a browser that (re)connects now
+        snapshot = receive_until(live, lambda f: f["type"] == "snapshot" and f["run_id"] == run_id)
+    assert snapshot["run"]["phase"] == "failed"
+    assert {b["phase"] for b in snapshot["blocks"].values()} == {"cancelled"}
 
 
 def test_history_duration_is_the_kernels_own(client: TestClient) -> None:

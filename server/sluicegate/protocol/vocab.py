@@ -29,6 +29,11 @@ TERMINAL_PHASES: frozenset[str] = frozenset(
 Activity = Literal["busy", "starved", "backpressured", "waiting_children"]
 Flag = Literal["accumulating", "draining"]
 RunPhaseName = Literal["created", "running", "succeeded", "failed", "cancelled", "interrupted"]
+TERMINAL_RUN_PHASES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "interrupted"})
+# A block or child run still open when its run ended (the kernel died or was restarted, the
+# server stopped) is closed with this phase and reason, in the history and the live view.
+INTERRUPTED_PHASE: BlockPhase = "cancelled"
+INTERRUPTED_REASON = "interrupted"
 RunMode = Literal["stream", "batch"]
 # SPEC §4.3.2: `default` is resolved at block start, so the wire only carries the result.
 EdgeMode = Literal["limited", "full"]

@@ -25,13 +25,13 @@ from sluicegate.protocol.events import (
     PipelineChanged,
     RunPhase,
 )
+from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
 from sluicegate.session.history_bridge import HistoryBridge
 from sluicegate.session.hub import Client, Hub
 from sluicegate.session.mirror import RunMirror
 from sluicegate.session.process import KernelProcess
 
 log = logging.getLogger("sluicegate.session")
-TERMINAL_RUN = {"succeeded", "failed", "cancelled", "interrupted"}
 CANCEL_DEADLINE_S = 1.5
 MAX_PUSHED_CHILD_FAILURES = 100
 
@@ -182,7 +182,7 @@ class Session:
             self.hub.publish(message)
         if message.type == "event":
             self.history.on_event(message)
-        if isinstance(message, RunPhase) and message.to in TERMINAL_RUN:
+        if isinstance(message, RunPhase) and message.to in TERMINAL_RUN_PHASES:
             error = message.error.message if message.error else None
             self._end(message.run_id, message.to, error)
 

@@ -9,6 +9,12 @@ from typing import Any
 from sluicegate.protocol import Message
 from sluicegate.protocol.events import Phase, RunPhase
 from sluicegate.protocol.telemetry import Delta, Snapshot
+from sluicegate.protocol.vocab import (
+    INTERRUPTED_PHASE,
+    INTERRUPTED_REASON,
+    TERMINAL_PHASES,
+    TERMINAL_RUN_PHASES,
+)
 
 KEEP_RUNS = 8
 
@@ -66,6 +72,10 @@ class RunMirror:
                 state["run"]["finished_t"] = message.t
             if message.error is not None:
                 state["run"]["error"] = message.error.model_dump()
+            if message.to in TERMINAL_RUN_PHASES:  # a dead kernel sent no final phases
+                for block in state["blocks"].values():
+                    if isinstance(block, dict) and block.get("phase") not in TERMINAL_PHASES:
+                        block.update(phase=INTERRUPTED_PHASE, reason=INTERRUPTED_REASON)
         elif isinstance(message, Phase) and message.uuid == message.block:
             block = state["blocks"].setdefault(message.block, {})
             block["phase"] = message.to

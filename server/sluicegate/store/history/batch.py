@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
 from sluicegate.store.history import rows
 from sluicegate.store.history.db import close_block_runs, execute_many
 from sluicegate.store.history.models import (
-    TERMINAL_RUN_STATUSES,
     BlockRunRow,
     EventRow,
     OutputMetaRow,
@@ -114,7 +114,7 @@ class Batch:
             to, t = event.get("to"), rows.seconds(event.get("t"))
             if to == "running":
                 self.run_updates.append((run_id, {"status": "running", "started_t": t}))
-            elif to in TERMINAL_RUN_STATUSES:
+            elif to in TERMINAL_RUN_PHASES:
                 error = rows.error_info(event.get("error"))
                 text = f"{error.get('type')}: {error.get('message')}" if error else None
                 self.run_updates.append((run_id, {"status": to, **ended(t, text)}))

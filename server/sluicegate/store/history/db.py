@@ -31,16 +31,12 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 from sluicegate.errors import SluicegateError
-from sluicegate.protocol.vocab import TERMINAL_PHASES
+from sluicegate.protocol.vocab import INTERRUPTED_PHASE, INTERRUPTED_REASON, TERMINAL_PHASES
 from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRow, table
 
 DB_FILE = "history.db"
 # Compact, and never fails a flush over a value JSON cannot encode (written as its `str`).
 encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
-# A block run still open when its run ended is closed `cancelled`, reason `interrupted` (one
-# phase of the block vocabulary, so that every view already shows it as final).
-INTERRUPTED_PHASE = "cancelled"
-INTERRUPTED_REASON = "interrupted"
 INTERRUPTED = (
     "The server stopped while this run was in progress; it was marked interrupted at the next "
     "start. Run the pipeline again, or re-run from its failed blocks."

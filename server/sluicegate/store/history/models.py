@@ -11,7 +11,6 @@ from sqlalchemy import JSON, Column, Index, Table, Text
 from sqlmodel import Field, SQLModel
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled", "interrupted")
-TERMINAL_RUN_STATUSES = frozenset(RUN_STATUSES[1:])
 
 
 def _json(name: str | None = None) -> Any:
