@@ -4,11 +4,14 @@ that must not outlive a cancel or a kernel restart, and run durations on the ker
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import sqlite3
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -16,6 +19,7 @@ import pytest
 from api_helpers import (
     LiveServer,
     live_socket,
+    open_client,
     receive_until,
     start_run,
     wait_kernel_ready,
@@ -206,3 +210,41 @@ def test_history_duration_is_the_kernels_own(client: TestClient) -> None:
     assert run["status"] == "succeeded"
     assert run["duration_s"] == pytest.approx(run["report"]["duration_s"], abs=1e-6)
     assert run["finished_t"] - run["started_t"] == pytest.approx(run["duration_s"], abs=0.05)
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted on `folder` (root only; the test is skipped elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_disk_that_fills_up_mid_run_fails_the_run_and_the_next_run_works(
+    workspace: Path,
+) -> None:
+    runs = workspace / ".sluicegate" / "runs"
+    with small_disk(runs, "2m"), open_client(workspace) as client:
+        run_id = start_run(client, "bulky")
+        detail = wait_run(client, run_id)
+        until(lambda: not open_block_runs(workspace), 5, "block runs left open")
+        shutil.rmtree(runs / run_id)  # space comes back
+        after = wait_run(client, start_run(client, "bulky", items=50))
+        out = client.get(f"/api/runs/{after['run']['id']}/outputs/rows/rows").json()
+
+    assert detail["run"]["status"] == "failed"
+    assert "The disk is full" in detail["run"]["error"]
+    assert str(runs / run_id) in detail["run"]["error"], "the message names the folder"
+    assert {b["phase"] for b in detail["block_runs"]} <= set(TERMINAL_PHASES)
+    assert integrity(workspace) == "ok"
+    assert after["run"]["status"] == "succeeded"
+    assert out["total"] == 50
