@@ -33,9 +33,9 @@ CHILD_MEMORY_BYTES = 768 * 1024 * 1024
 CHILD_TIMEOUT_S = 60.0
 _SAVED = "it is saved, but cannot run"
 _TOO_COMPLEX = (
-    "the code is too large or too deeply nested to compile (compiling it needs more than "
-    f"{CHILD_MEMORY_BYTES // 2**20} MiB or {CHILD_TIMEOUT_S:.0f} s); split it into smaller "
-    "functions or files, or read large data from a file"
+    "the code is too large or too deeply nested to compile (it needs more than "
+    f"{CHILD_MEMORY_BYTES // 2**20} MiB, {CHILD_TIMEOUT_S:.0f} s or Python's nesting limit); "
+    "split it into smaller functions or files, or read large data from a file"
 )
 _CHILD = f"""
 import json, resource, sys
