@@ -5,15 +5,16 @@ server never unpickles stored outputs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import NotFound
 from sluicegate.store.views import page_from_views
 from sluicegate.web.deps import SessionDep
 from sluicegate.web.models import OutputMeta, OutputPage
+from sluicegate.web.run_ids import valid_run_id
 
-router = APIRouter(tags=["outputs"])
+router = APIRouter(tags=["outputs"], dependencies=[Depends(valid_run_id)])
 
 
 @router.get("/api/runs/{run_id}/outputs/{block}/{uuid}", response_model=OutputPage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 
@@ -33,8 +33,9 @@ from sluicegate.web.models import (
     Started,
     TimelineOut,
 )
+from sluicegate.web.run_ids import valid_run_id
 
-router = APIRouter(tags=["runs"])
+router = APIRouter(tags=["runs"], dependencies=[Depends(valid_run_id)])
 # Offsets and sequence numbers go to the database as 64-bit integers: larger ones are a 422
 # that names the parameter, not an overflow in SQLite.
 SQL_INT_MAX = 2**63 - 1
