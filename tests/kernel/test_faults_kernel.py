@@ -19,6 +19,7 @@ from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.metrics import MetricsFile
 from sluicegate.kernel.sink import RecordingSink
 from sluicegate.kernel.store_port import StoreAdapter
+from sluicegate.protocol.commands import StartRun
 from sluicegate.protocol.vocab import TERMINAL_PHASES
 from sluicegate.session.kernel_main import KernelService
 from sluicegate.store import OutputStore, diskwriter
@@ -110,7 +111,6 @@ def test_a_disk_full_when_the_run_starts_fails_the_run_with_the_path(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
     monkeypatch.setattr(service.store, "start_run", no_room)
-    from sluicegate.protocol.commands import StartRun
 
     status = service._run(StartRun(pipeline="big_outputs", mode=None, variables={}, run_id="r1"))
 
@@ -167,3 +167,27 @@ def test_a_metrics_file_that_cannot_be_written_does_not_stop_the_run(
     logged = [r.getMessage() for r in caplog.records if "MetricsFile" in r.getMessage()]
     assert len(logged) == 1 and "a-file" in logged[0], logged
     assert result.report["blocks"]["K"]["items_in"] == 400
+
+
+def test_a_run_whose_live_hook_breaks_still_ends_for_the_server(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live hook is what tells the server a run ended; when it is switched off, the
+    kernel process sends the final phase itself, so the server never waits for ever."""
+
+    def broken(self: LiveTelemetry, **kwargs: Any) -> None:
+        raise RuntimeError("live hook broken")
+
+    monkeypatch.setattr(LiveTelemetry, "on_run_end", broken)
+    sink = RecordingSink()
+    service = KernelService(workspace, tmp_path / "runs", sink)  # type: ignore[arg-type]
+
+    status = service._run(StartRun(pipeline="steady", mode=None, variables={}, run_id="r2"))
+
+    assert status == "succeeded"
+    assert [(m.from_, m.to) for m in sink.of_type("run")] == [  # type: ignore[union-attr]
+        ("created", "running"),
+        ("running", "succeeded"),
+    ]
+    seqs = [m.seq for m in sink.messages if m.run_id == "r2"]
+    assert seqs == sorted(seqs), "the final phase comes after everything the hook sent"

@@ -4,6 +4,7 @@ every event and telemetry message back. The server never runs user code itself."
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 import threading
@@ -18,14 +19,17 @@ from sluicegate.graph.settings import with_mode
 from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.store_port import StoreAdapter
-from sluicegate.protocol import decode_command
+from sluicegate.protocol import Message, decode_command
 from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, StartRun
 from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
+from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
 from sluicegate.session.cell import run_cell
 from sluicegate.session.pipe import Sender, split_frames
 from sluicegate.session.subprocesses import end_subprocesses
 from sluicegate.store import OutputStore
 from sluicegate.store.reuse import reusable_outputs
+
+log = logging.getLogger("sluicegate.kernel")
 
 
 def _ms() -> int:
@@ -40,6 +44,19 @@ def describe(exc: Exception) -> str:
             f"{exc.strerror}. Free space on that disk and run the pipeline again."
         )
     return str(exc) if isinstance(exc, SluicegateError) else f"{type(exc).__name__}: {exc}"
+
+
+class EndWatch:
+    """The live hook's sink: passes every message on and notes the run's final phase."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.ended = False
+
+    def emit(self, message: Message) -> None:
+        if isinstance(message, RunPhase) and message.to in TERMINAL_RUN_PHASES:
+            self.ended = True
+        self.sender.emit(message)
 
 
 class KernelService:
@@ -74,18 +91,17 @@ class KernelService:
             self._status("ready")
 
     def _run(self, command: StartRun) -> str:
-        run_id = command.run_id or ""
+        run_id, mode = command.run_id or "", command.mode or "stream"
+        watch = EndWatch(self.sender)
+        live = LiveTelemetry(watch)
         try:
             topology = load_pipeline(self.workspace, command.pipeline)
             if command.mode:
                 topology = with_mode(topology, command.mode)
+            mode = topology.settings.mode
             writer = self.store.start_run(
                 run_id,
-                {
-                    "pipeline": command.pipeline,
-                    "mode": topology.settings.mode,
-                    "variables": command.variables,
-                },
+                {"pipeline": command.pipeline, "mode": mode, "variables": command.variables},
             )
             replay = (
                 reusable_outputs(self.store.reader(command.rerun_of)) if command.rerun_of else None
@@ -94,27 +110,44 @@ class KernelService:
                 topology,
                 variables=command.variables,
                 run_id=run_id,
-                hooks=[LiveTelemetry(self.sender)],
+                hooks=[live],
                 store=StoreAdapter(writer, topology.settings.keep_outputs_budget_bytes),
                 replay=replay,
                 spill_dir=self.workspace / ".sluicegate" / "spill",
             )
         except (SluicegateError, OSError) as exc:
-            self._failed(run_id, command.mode or "stream", describe(exc))
+            self._ended(run_id, mode, live.seq, "failed", describe(exc), type(exc).__name__)
             return "failed"
+        except Exception as exc:  # a kernel bug: the run still ends, and says why
+            log.exception("run %s failed inside the kernel", run_id)
+            message = f"{type(exc).__name__}: {exc}"
+            self._ended(run_id, mode, live.seq, "failed", message, "KernelError")
+            return "failed"
+        if not watch.ended:  # the live hook failed and was switched off: end the run here
+            self._ended(run_id, mode, live.seq, result.status, result.error)
         return result.status
 
-    def _failed(self, run_id: str, mode: str, message: str) -> None:
+    def _ended(
+        self,
+        run_id: str,
+        mode: str,
+        seq: int,
+        to: str,
+        message: str | None,
+        error_type: str = "RunError",
+    ) -> None:
+        """The run's final phase, sent when the kernel could not send it itself."""
+        error = {"type": error_type, "message": message}
         self.sender.emit(
             RunPhase.model_validate(
                 {
                     "run_id": run_id,
-                    "seq": 1,
+                    "seq": seq + 1,
                     "t": _ms(),
-                    "from": "created",
-                    "to": "failed",
+                    "from": "running" if seq else "created",
+                    "to": to,
                     "mode": mode,
-                    "error": {"type": "PlanError", "message": message},
+                    "error": error if message else None,
                 }
             )
         )
