@@ -158,7 +158,9 @@ class KernelService:
             fields = run_cell(
                 self.kernel, self.workspace, self.store, command, run_id, command.reuse_from
             )
-        except (SluicegateError, OSError) as exc:
+        except Exception as exc:  # the cell still answers, and says why
+            if not isinstance(exc, SluicegateError | OSError):
+                log.exception("cell %s failed inside the kernel", run_id)
             error: dict[str, Any] = {"type": type(exc).__name__, "message": describe(exc)}
             if isinstance(exc, BlockLoadError):
                 error.update(line=exc.line, traceback=exc.traceback)
