@@ -67,6 +67,14 @@ def is_file(path: Path) -> bool:
         return False
 
 
+def exists(path: Path) -> bool:
+    """Whether anything is at `path`, False (not an error) for a path the file system refuses."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _via_link(root: Path, path: Path) -> bool:
     """Whether a symlink on the way from `root` to `path` is what leads outside."""
     try:

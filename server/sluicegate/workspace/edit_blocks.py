@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sluicegate.errors import Conflict, PlanError
+from sluicegate.graph import confine
 from sluicegate.graph.build import PIPELINE_FILE, pipeline_file
 from sluicegate.graph.loading import read_yaml
 from sluicegate.graph.spec import check_block_name
@@ -50,7 +51,7 @@ class BlockEdits(EditorBase):
                     f"pipeline {pipeline!r} already has a block {name!r}; choose another name"
                 )
             file = str(block.get("file", f"{name}.py"))
-            exists = (folder / file).exists()
+            exists = confine.exists(folder / file)
             if exists and (code is not None or from_library is not None):
                 raise Conflict(
                     f"file {file!r} already exists in {pipeline}/; leave out the code to make it "

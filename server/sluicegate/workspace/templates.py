@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.confine import is_file
 from sluicegate.graph.hints import did_you_mean, listing
 
 DEFAULT_LIBRARY = Path(__file__).resolve().parents[3] / "blocks"
@@ -59,7 +60,7 @@ def library_code(library: Path, name: str) -> str:
             field="from_library",
         )
     path = library / rel.with_suffix(".py")
-    if not path.is_file():
+    if not is_file(path):
         known = library_blocks(library)
         raise NotFound(
             f"library block {name!r} not found in {library}{did_you_mean(name, known)} "
