@@ -84,7 +84,6 @@ class HookList(RunHooks):
 
     def __init__(self, hooks: list[RunHooks]) -> None:
         self.hooks = list(hooks)
-        self.failed: list[str] = []  # one line per hook switched off
 
     def __getattribute__(self, name: str) -> Any:
         if name.startswith("on_"):
@@ -109,7 +108,6 @@ class HookList(RunHooks):
             f"run hook {type(hook).__name__} failed in {method}: {type(exc).__name__}: {exc}; "
             "it is switched off for the rest of the run (the run goes on)"
         )
-        object.__getattribute__(self, "failed").append(message)
         log.error("%s", message)
         log.debug("the error of run hook %s", type(hook).__name__, exc_info=exc)
         self.on_warning(run_id=run_id, message=message, block=None)
