@@ -191,3 +191,17 @@ def test_a_run_whose_live_hook_breaks_still_ends_for_the_server(
     ]
     seqs = [m.seq for m in sink.messages if m.run_id == "r2"]
     assert seqs == sorted(seqs), "the final phase comes after everything the hook sent"
+
+
+def test_a_metrics_file_that_cannot_be_replaced_leaves_no_half_written_file(
+    workspace: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "x.prom"
+    target.mkdir()  # the final rename fails, after the temporary file was written
+
+    result = LocalKernel().run(
+        load_pipeline(workspace, "steady"), hooks=[MetricsFile(target, every_s=0.0)]
+    )
+
+    assert result.status == "succeeded"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.prom"]

@@ -4,6 +4,7 @@ served at `/metrics` by the server."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -146,10 +147,15 @@ class MetricsFile(RunHooks):
     def _write(self, view: RunView) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(
-            prometheus_text([(view.run_id, view.blocks(), view.edges())]), encoding="utf-8"
-        )
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(
+                prometheus_text([(view.run_id, view.blocks(), view.edges())]), encoding="utf-8"
+            )
+            os.replace(tmp, self.path)
+        except OSError:  # a full disk: leave no half-written file behind (the hook list
+            with contextlib.suppress(OSError):  # then switches this hook off)
+                tmp.unlink(missing_ok=True)
+            raise
 
     def on_sample(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:
         if time.perf_counter() - self.last >= self.every_s:
