@@ -196,12 +196,13 @@ def test_a_run_whose_live_hook_breaks_still_ends_for_the_server(
 def test_a_metrics_file_that_cannot_be_replaced_leaves_no_half_written_file(
     workspace: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "x.prom"
-    target.mkdir()  # the final rename fails, after the temporary file was written
+    folder = tmp_path / "metrics"
+    target = folder / "x.prom"
+    target.mkdir(parents=True)  # the final rename fails, after the temporary file was written
 
     result = LocalKernel().run(
         load_pipeline(workspace, "steady"), hooks=[MetricsFile(target, every_s=0.0)]
     )
 
     assert result.status == "succeeded"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.prom"]
+    assert sorted(p.name for p in folder.iterdir()) == ["x.prom"]
