@@ -81,17 +81,17 @@ def test_merge_join_names_an_input_that_is_not_sorted(repo: Path) -> None:
 PIPELINE = """
 variables: {rows: 2000, key_range: 50, seed: 3, filter_min: 500}
 blocks:
-  - {name: source, file: ../../../blocks/sources/range_rows.py}
-  - {name: high, file: ../../../blocks/transforms/filter_rows.py}
+  - {name: source, file: ../../blocks/sources/range_rows.py}
+  - {name: high, file: ../../blocks/transforms/filter_rows.py}
   - name: totals
-    file: ../../../blocks/transforms/aggregate.py
+    file: ../../blocks/transforms/aggregate.py
     blocking_class: fully_blocking
   - name: by_key
-    file: ../../../blocks/transforms/sort.py
+    file: ../../blocks/transforms/sort.py
     collect: true
     blocking_class: fully_blocking
   - name: count
-    file: ../../../blocks/sinks/count_rows.py
+    file: ../../blocks/sinks/count_rows.py
     blocking_class: fully_blocking
 edges:
   - {from: source, to: high}
@@ -104,7 +104,9 @@ edges:
 def test_a_pipeline_uses_the_library_through_relative_file_paths(
     repo: Path, tmp_path: Path, run_workspace: Any
 ) -> None:
-    shutil.copytree(repo / "blocks", tmp_path / "blocks")
+    # Block files may live anywhere inside the workspace (here a shared blocks/ folder);
+    # a `file:` that leaves the workspace is a plan error (tests/graph/test_inputs_confined).
+    shutil.copytree(repo / "blocks", tmp_path / "ws" / "blocks")
     folder = tmp_path / "ws" / "pipelines" / "library"
     folder.mkdir(parents=True)
     (folder / "pipeline.yaml").write_text(textwrap.dedent(PIPELINE), encoding="utf-8")
