@@ -44,6 +44,11 @@ PAGES: dict[str, list[Any]] = {
         for i in range(3)
     ],
     "rows of different keys": [{"a": 1}, {"b": 2}, {"a": 1, "b": "two"}],
+    "rows in another key order": [{"a": 1, "b": 2}, {"b": 3, "a": 4}],
+    "rows with nan or inf": [{"a": 1.5, "b": "x"}, {"a": float("nan"), "b": "y"}, {"a": -1e400}],
+    "rows with a long string": [{"s": "short", "n": 1}, {"s": "z" * 201, "n": 2}],
+    "rows with bool and int subclasses": [{"a": True}, {"a": 1}, {"a": dt.timedelta(1)}],
+    "rows of many keys": [{f"k{j}": j for j in range(101)}],
     "rows and scalars": [{"a": 1}, 2, "three", None, True, 4.5, -0.0, 10**50],
     "non-str keys": [{1: "one", (2, 3): "pair"}, {1: "uno", (2, 3): "par"}],
     "mixed key types": [{1: "x"}, {"1": "x"}],
@@ -77,7 +82,7 @@ def test_uniform_rows_are_stored_once_per_chunk() -> None:
     assert view_slice(view, 3, 2)[1] == {
         "kind": "row",
         "keys": view["keys"],
-        "cells": [4, "s4", 4 / 3, None, True],
+        "cells": (4, "s4", 4 / 3, None, True),
     }
     assert isinstance(chunk_view(PAGES["rows with odd cells"]), list)  # dates, lists: per item
 

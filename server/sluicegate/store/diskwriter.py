@@ -34,7 +34,7 @@ from sluicegate.store.views import chunk_view
 log = logging.getLogger(__name__)
 MAX_BATCH = 4096
 Op = tuple[Any, ...]
-_VIEW_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+_VIEW_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str)  # ASCII: fastest
 
 
 class Instance:

@@ -21,7 +21,6 @@ the items themselves, without any of the items.
 from __future__ import annotations
 
 import math
-from itertools import chain
 from typing import Any
 
 from sluicegate.store.meta import type_name
@@ -64,24 +63,29 @@ def view_slice(chunk: Any, skip: int, n: int) -> list[Any]:
 
 
 def _uniform_rows(items: list[Any]) -> dict[str, Any] | None:
-    first = items[0] if items else None
-    if type(first) is not dict:
+    """`{"keys", "rows"}` when every item is a dict with the same string keys and plain values
+    that JSON keeps exactly; else None. Loops run in C (`map`, `zip`): this is per stored row."""
+    if not items or set(map(type, items)) != {dict}:
         return None
-    keys = list(first)
-    if len(keys) > MAX_COLUMNS or not all(type(k) is str for k in keys):
+    keys = list(items[0])
+    if len(keys) > MAX_COLUMNS or set(map(type, keys)) - {str}:
         return None
-    if not all(type(x) is dict and list(x) == keys for x in items):
+    if not all(map(keys.__eq__, map(list, items))):
         return None
-    rows = [list(x.values()) for x in items]
-    values = list(chain.from_iterable(rows))
-    types = set(map(type, values))
-    if not types <= _PLAIN_TYPES:
-        return None
-    if float in types and not all(math.isfinite(v) for v in values if type(v) is float):
-        return None
-    if str in types and not all(len(v) <= CELL_CHARS for v in values if type(v) is str):
-        return None
-    return {"keys": keys, "rows": rows}
+    rows = list(map(tuple, map(dict.values, items)))
+    for column in zip(*rows, strict=True):
+        types = set(map(type, column))
+        if not types <= _PLAIN_TYPES:
+            return None
+        if float in types:
+            floats = column if len(types) == 1 else [v for v in column if type(v) is float]
+            if any(map(math.isinf, floats)) or any(map(math.isnan, floats)):
+                return None
+        if str in types:
+            strs = column if len(types) == 1 else [v for v in column if type(v) is str]
+            if max(map(len, strs)) > CELL_CHARS:
+                return None
+    return {"keys": keys, "rows": rows}  # tuples: JSON arrays, and the GC skips them
 
 
 def _safe_item_view(x: Any) -> Any:
