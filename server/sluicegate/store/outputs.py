@@ -6,7 +6,8 @@
     out.add(items, nbytes, exact=False)      # returns at once; a writer thread stores them
     out.finish("done")
     run.finish_run("done", {"blocks": 4})    # waits for the disk, then replaces run.json
-    store.reader("r1").items("D", "D:3:1", offset=0, limit=50)
+    store.reader("r1").views("D", "D:3:1", offset=0, limit=50)  # safe JSON views: the server
+    store.reader("r1").items("D", "D:3:1", offset=0, limit=50)  # unpickled: the kernel only
 
 Layout and formats: `layout.py`; writing: `writer.py` and `diskwriter.py`; reading: `reader.py`.
 """
