@@ -9,6 +9,7 @@ server must not, whatever route is asked.
 from __future__ import annotations
 
 import _pickle
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -118,3 +119,23 @@ def test_the_server_process_never_calls_an_unpickler(
         monkeypatch.undo()
     assert calls == []
     assert all(page["preview"]["kind"] in ("table", "list") for page in pages)
+
+
+def test_outputs_stored_by_an_older_version_get_a_notice_not_data(
+    client: TestClient, workspace: Path, tmp_path: Path
+) -> None:
+    """Runs stored before views existed: their pages say so; the server does not unpickle."""
+    wait_kernel_ready(client)
+    run_id = start_run(client, "trap", marker=str(tmp_path / "marker.txt"))
+    wait_run(client, run_id)
+    for block in (workspace / ".sluicegate" / "runs" / run_id / "blocks").iterdir():
+        index = block / "index.jsonl"
+        lines = [json.loads(line) for line in index.read_text().splitlines()]
+        index.write_text("".join(json.dumps({**x, "view": None}) + "\n" for x in lines))
+        (block / "views.jsonl").unlink()
+    page = client.get(f"/api/runs/{run_id}/outputs/make/make")
+    assert page.status_code == 200, page.text
+    assert page.json()["preview"]["kind"] == "notice"
+    assert "older version" in page.json()["preview"]["text"]
+    assert page.json()["total"] == 3 and page.json()["meta"]["count"] == 3
+    assert not (tmp_path / "marker.txt").exists()
