@@ -152,6 +152,9 @@ def _pandas(item: Any, max_rows: int, chars: int) -> dict[str, Any] | None:
         columns = list(item.columns)
         head = item.iloc[:max_rows, :MAX_COLUMNS]
         rows = [[cell(v, chars) for v in r] for r in head.itertuples(index=False, name=None)]
+        if hasattr(head, "isna"):  # a missing value (None, NaN, NA, NaT) is a null cell
+            for row, missing in zip(rows, head.isna().to_numpy().tolist(), strict=True):
+                row[:] = [None if m else v for v, m in zip(row, missing, strict=True)]
         out = table(columns, rows, len(item))
         out["dtypes"] = [str(t) for t in list(item.dtypes)[:MAX_COLUMNS]]
         return out
