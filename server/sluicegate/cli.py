@@ -3,6 +3,7 @@
     sluicegate run WORKSPACE PIPELINE [--mode stream|batch] [--var KEY=VALUE ...]
                    [--report FILE] [--no-store] [--quiet]
     sluicegate init DIR [--from WORKSPACE]
+    sluicegate import-mage MAGE_PROJECT DIR
     sluicegate serve [WORKSPACE] [--host 127.0.0.1] [--port 8765] [--database-url URL]
                      [--token TOKEN | --no-token] [--allow-host NAME ...]
                      [--allow-origin ORIGIN ...] [--max-body-bytes N]
@@ -71,7 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Ctrl-C exits at once.",
         epilog=_EXIT_HELP,
     )
-    run.add_argument("workspace", metavar="WORKSPACE", type=Path, help="the workspace folder")
+    run.add_argument(
+        "workspace",
+        metavar="WORKSPACE",
+        type=Path,
+        help="the workspace folder, or a Mage project (its metadata.yaml files are read as is)",
+    )
     run.add_argument("pipeline", metavar="PIPELINE", help="a folder name under WORKSPACE/pipelines")
     run.add_argument(
         "--mode", choices=("stream", "batch"), help="run mode (default: the pipeline's `mode:`)"
@@ -129,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"copy the pipelines of this workspace instead (default: {examples_dir()})",
     )
     init.set_defaults(func=_init)
+
+    mage = commands.add_parser(
+        "import-mage",
+        help="write a Sluicegate workspace for a Mage project's pipelines",
+        description="Write pipelines/<uuid>/pipeline.yaml for every pipeline of MAGE_PROJECT "
+        "that has none, pointing at the same block files. With DIR = MAGE_PROJECT they are "
+        "written beside Mage's metadata.yaml files and reference the code where it is; with a "
+        "new or empty DIR outside the project, the project's files are copied there first "
+        "(not Mage's metadata.yaml files) and referenced there. (Run or serve a Mage project "
+        "directly without importing it: `sluicegate run MAGE_PROJECT PIPELINE`.)",
+    )
+    mage.add_argument("project", metavar="MAGE_PROJECT", type=Path, help="the Mage project folder")
+    mage.add_argument("dir", metavar="DIR", type=Path, help="the workspace to write")
+    mage.set_defaults(func=_import_mage)
 
     serve = commands.add_parser(
         "serve",
@@ -220,6 +240,25 @@ def _init(args: argparse.Namespace) -> int:
     if names:
         first = "seed_stream" if "seed_stream" in names else names[0]
         print(f"run one with: sluicegate run {args.dir} {first}")
+    return 0
+
+
+def _import_mage(args: argparse.Namespace) -> int:
+    from sluicegate.workspace.mage_import import import_mage
+
+    result = import_mage(args.project, args.dir)
+    where = "copied to" if result.copied else "left in place in"
+    if not result.pipelines:
+        print(f"nothing to import: every pipeline of {args.project} already has a pipeline.yaml")
+        return 0
+    print(
+        f"imported {len(result.pipelines)} pipelines into {result.workspace}: "
+        f"{', '.join(result.pipelines)} (block code {where} {result.workspace})"
+    )
+    for name, notes in result.warnings.items():
+        for note in notes:
+            print(f"warning: {name}: {note}")
+    print(f"run one with: sluicegate run {args.dir} {result.pipelines[0]}")
     return 0
 
 

@@ -19,6 +19,13 @@ from sluicegate.errors import NotFound, PlanError
 from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.lint import lint
 from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.mage_project import (
+    MAGE_FILE,
+    is_mage_pipeline,
+    is_mage_project,
+    mage_pipeline_file,
+    read_mage_spec,
+)
 from sluicegate.graph.settings import base_layers, env_max_children, port_config, run_settings
 from sluicegate.graph.spec import BlockSpec, PipelineSpec, WorkspaceSpec, check_pipeline_name
 from sluicegate.graph.topology import BlockNode, EdgeNode, LintWarning, Topology
@@ -42,13 +49,19 @@ def pipeline_file(name: str) -> str:
     return f"{PIPELINES}/{name}/{PIPELINE_FILE}"
 
 
-def read_pipeline_spec(workspace: Path, name: str) -> PipelineSpec:
-    """The validated-by-schema spec of one pipeline (no checks across blocks and edges)."""
+def read_pipeline_spec(
+    workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
+) -> PipelineSpec:
+    """The validated-by-schema spec of one pipeline (no checks across blocks and edges); a
+    Mage pipeline's metadata.yaml converted (`graph.mage_project`)."""
+    if is_mage_pipeline(workspace, name):
+        return read_mage_spec(workspace, name, os.environ if environ is None else environ).spec
     where = pipeline_file(name)
     path = workspace / where
     if not is_file(path):
+        files = f"{PIPELINE_FILE} or {MAGE_FILE}" if is_mage_project(workspace) else PIPELINE_FILE
         raise NotFound(
-            f"pipeline {name!r} not found: {workspace / PIPELINES / name} has no {PIPELINE_FILE}; "
+            f"pipeline {name!r} not found: {workspace / PIPELINES / name} has no {files}; "
             "create it or pick an existing pipeline"
         )
     return parse_model(PipelineSpec, read_yaml(confined(workspace, path, where), where), where)
@@ -74,21 +87,26 @@ def confined(workspace: Path, path: Path, where: str) -> Path:
 def load_pipeline(
     workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
 ) -> Topology:
-    """Read, check and resolve pipeline `name` of `workspace`."""
-    spec = read_pipeline_spec(workspace, name)
+    """Read, check and resolve pipeline `name` of `workspace` (a Mage pipeline's warnings,
+    for what could not be mapped, come first in `warnings`)."""
+    environ = os.environ if environ is None else environ
+    mage = read_mage_spec(workspace, name, environ) if is_mage_pipeline(workspace, name) else None
+    spec = mage.spec if mage else read_pipeline_spec(workspace, name)
+    where = mage_pipeline_file(name) if mage else pipeline_file(name)
     settings = read_workspace_spec(workspace)
     folder = (workspace / PIPELINES / name).resolve()
-    graph = check_spec(
-        spec, name=name, folder=folder, where=pipeline_file(name), root=workspace.resolve()
-    )
-    return build_topology(
+    graph = check_spec(spec, name=name, folder=folder, where=where, root=workspace.resolve())
+    topology = build_topology(
         graph,
         name=name,
         workspace=workspace.resolve(),
         folder=folder,
         settings=settings,
-        environ=os.environ if environ is None else environ,
+        environ=environ,
     )
+    if mage is None:
+        return topology
+    return dataclasses.replace(topology, warnings=(*mage.warnings, *topology.warnings))
 
 
 def check_pipeline(

@@ -24,9 +24,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import PlanError
 from sluicegate.graph.build import PIPELINE_FILE, pipeline_file
-from sluicegate.graph.loading import read_yaml
+from sluicegate.graph.mage_project import is_mage_pipeline
 from sluicegate.workspace import WorkspaceEditor, pipeline_dir
-from sluicegate.workspace.reading import block_files
+from sluicegate.workspace.reading import saved_block_files
 from sluicegate.workspace.staging import workspace_lock
 from sluicegate.workspace.versions import check, etag, file_version
 
@@ -111,10 +111,10 @@ def block_path(workspace: Path, pipeline: str, block: str) -> Path | None:
     """The code file of `block` as `update_block_code` finds it (by the block's name alone
     when pipeline.yaml does not parse); None when there is no such pipeline or block."""
     folder = pipeline_dir(workspace, pipeline)
-    if not (folder / PIPELINE_FILE).is_file():
+    if not (folder / PIPELINE_FILE).is_file() and not is_mage_pipeline(workspace, pipeline):
         return None
     try:
-        files = block_files(read_yaml(folder / PIPELINE_FILE, pipeline_file(pipeline)))
+        files = saved_block_files(workspace, pipeline)
     except PlanError:
         files = {block: f"{block}.py"} if (folder / f"{block}.py").is_file() else {}
     return folder / files[block] if block in files else None

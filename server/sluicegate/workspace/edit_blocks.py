@@ -7,11 +7,10 @@ from typing import Any
 
 from sluicegate.errors import Conflict, PlanError
 from sluicegate.graph import confine
-from sluicegate.graph.build import PIPELINE_FILE, pipeline_file
-from sluicegate.graph.loading import read_yaml
+from sluicegate.graph.build import pipeline_file
 from sluicegate.graph.spec import check_block_name
 from sluicegate.workspace import references
-from sluicegate.workspace.reading import block_files
+from sluicegate.workspace.reading import saved_block_files
 from sluicegate.workspace.staging import Data, EditorBase, no_block
 from sluicegate.workspace.templates import library_code, template
 
@@ -66,7 +65,7 @@ class BlockEdits(EditorBase):
         with self._lock:
             folder = self._folder(pipeline)
             try:
-                files = block_files(read_yaml(folder / PIPELINE_FILE, pipeline_file(pipeline)))
+                files = saved_block_files(self.root, pipeline)
             except PlanError:  # broken YAML: code can still be saved under the block's name
                 files = {block: f"{block}.py"} if (folder / f"{block}.py").is_file() else {}
             if block not in files:

@@ -43,6 +43,7 @@ class PipelineEdits(EditorBase):
         """Rename the pipeline's folder (and its `name:`, when it has one)."""
         with self._lock:
             folder = self._folder(old)
+            self._refuse_mage(old)
             target = pipeline_dir(self.root, new)
             if target.exists():
                 raise Conflict(
@@ -61,6 +62,7 @@ class PipelineEdits(EditorBase):
     def delete_pipeline(self, name: str) -> Path:
         """Move the pipeline's folder to `.sluicegate/trash/<name>-<timestamp>/`; returns it."""
         with self._lock:
+            self._refuse_mage(name)
             return move_to_trash(self.root, self._folder(name), name)
 
     def update_pipeline_settings(self, pipeline: str, patch: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +92,7 @@ class PipelineEdits(EditorBase):
         where = pipeline_file(pipeline)
         with self._lock:
             folder = self._folder(pipeline)
+            self._refuse_mage(pipeline)
             data = as_mapping(load_yaml_text(text, where), where)
             spec = parse_model(PipelineSpec, data, where)
             target = confined(self.root, folder / PIPELINE_FILE, where)

@@ -29,6 +29,7 @@ from sluicegate.graph.build import (
     pipeline_file,
 )
 from sluicegate.graph.confine import is_file
+from sluicegate.graph.mage_project import list_mage_pipelines
 from sluicegate.graph.spec import MAX_NAME, PIPELINE_NAME, PipelineSpec, dump_spec
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".sluicegate")
@@ -43,17 +44,19 @@ def pipeline_dir(workspace: Path, name: str) -> Path:
 
 
 def list_pipelines(workspace: Path) -> list[str]:
-    """Names of the pipelines in the workspace (folders holding a pipeline.yaml), sorted."""
+    """Names of the pipelines in the workspace (folders holding a pipeline.yaml, and in a Mage
+    project those holding Mage's metadata.yaml), sorted."""
     root = workspace / PIPELINES
     if not root.is_dir():
         return []
-    return sorted(
+    names = {
         p.name
         for p in root.iterdir()
         if len(p.name) <= MAX_NAME
         and PIPELINE_NAME.fullmatch(p.name)
         and is_file(p / PIPELINE_FILE)
-    )
+    }
+    return sorted(names | set(list_mage_pipelines(workspace)))
 
 
 def init_workspace(target: Path, source: Path) -> list[str]:

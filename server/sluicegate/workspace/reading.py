@@ -8,7 +8,8 @@ A pipeline with a problem is still read, so the user can see and fix it:
      "edges": [{"id": "A.out->B.A", "src": "A", "src_port": "out", "dst": "B",
                 "dst_port": "A", "from": "A", "to": "B"}],
      "warnings": [{"code", "message", "block", "port"}],
-     "error": None | ERROR}           # the first plan error
+     "error": None | ERROR,           # the first plan error
+     "mage": False}                   # True: read from a Mage project's metadata.yaml (`yaml`)
 
 where ERROR is `{"message", "where", "block", "field", "line"}` (`line` may be None). A block
 whose code does not compile has that as its error; the plan error is about the YAML and graph.
@@ -30,9 +31,11 @@ from sluicegate.graph.build import (
     check_pipeline,
     confined,
     pipeline_file,
+    read_pipeline_spec,
 )
 from sluicegate.graph.confine import PathRefused, is_file, read_inside
 from sluicegate.graph.loading import parse_model, read_yaml
+from sluicegate.graph.mage_project import MAGE_FILE, is_mage_pipeline, mage_pipeline_file
 from sluicegate.graph.spec import PipelineSpec, dump_spec
 from sluicegate.graph.yaml_safe import MAX_BYTES
 from sluicegate.workspace.code_check import code_error, read_code
@@ -47,19 +50,23 @@ _ITEM = re.compile(r"(edges|config)\[(\d+)\]")
 def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
     """The pipeline as the editor shows it (see the module docstring); NotFound if none."""
     folder = pipeline_dir(workspace, name)
-    where = pipeline_file(name)
-    if not is_file(folder / PIPELINE_FILE):
+    mage = is_mage_pipeline(workspace, name)
+    where = mage_pipeline_file(name) if mage else pipeline_file(name)
+    if not mage and not is_file(folder / PIPELINE_FILE):
         raise NotFound(
             f"pipeline {name!r} not found: {folder} has no {PIPELINE_FILE}; "
             "create it or pick an existing pipeline"
         )
-    saved = _saved_yaml(workspace, folder / PIPELINE_FILE)
+    saved = _saved_yaml(workspace, folder / (MAGE_FILE if mage else PIPELINE_FILE))
     text = _text(saved)
     spec: dict[str, Any] | None = None
     raw: Any = {}
     try:
-        raw = read_yaml(confined(workspace, folder / PIPELINE_FILE, where), where)
-        spec = dump_spec(parse_model(PipelineSpec, raw, where))
+        if mage:  # Mage's metadata.yaml, converted; `yaml` is that file
+            spec = dump_spec(read_pipeline_spec(workspace, name))
+        else:
+            raw = read_yaml(confined(workspace, folder / PIPELINE_FILE, where), where)
+            spec = dump_spec(parse_model(PipelineSpec, raw, where))
         errors, warnings = check_pipeline(workspace, name)
     except PlanError as exc:
         errors, warnings = [exc], []
@@ -74,7 +81,17 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
         "edges": [_edge(e) for e in (spec or {}).get("edges", [])],
         "warnings": [dataclasses.asdict(w) for w in warnings],
         "error": error_dict(errors[0], text) if errors else None,
+        "mage": mage,
     }
+
+
+def saved_block_files(workspace: Path, pipeline: str) -> dict[str, str]:
+    """Block name -> code file (relative to the pipeline folder) as saved, from pipeline.yaml
+    or a Mage pipeline's metadata.yaml; PlanError when that does not parse."""
+    if is_mage_pipeline(workspace, pipeline):
+        return block_files(dump_spec(read_pipeline_spec(workspace, pipeline)))
+    folder = pipeline_dir(workspace, pipeline)
+    return block_files(read_yaml(folder / PIPELINE_FILE, pipeline_file(pipeline)))
 
 
 def block_files(data: Any) -> dict[str, str]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sluicegate.errors import NotFound, PlanError
+from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import (
     PIPELINE_FILE,
     PIPELINES,
@@ -29,6 +29,7 @@ from sluicegate.graph.build import (
 from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.hints import did_you_mean, listing
 from sluicegate.graph.loading import parse_model
+from sluicegate.graph.mage_project import MAGE_REFUSAL, is_mage_pipeline
 from sluicegate.graph.spec import PipelineSpec, dump_spec
 from sluicegate.workspace.code_check import code_bytes
 from sluicegate.workspace.files import (
@@ -108,17 +109,25 @@ class EditorBase:
         self._lock = workspace_lock(root)
 
     def _folder(self, pipeline: str) -> Path:
-        """The pipeline's folder; NotFound when it has no pipeline.yaml."""
+        """The pipeline's folder; NotFound when it has no pipeline.yaml (nor, in a Mage
+        project, Mage's metadata.yaml)."""
         folder = pipeline_dir(self.root, pipeline)
-        if not (folder / PIPELINE_FILE).is_file():
+        if not (folder / PIPELINE_FILE).is_file() and not is_mage_pipeline(self.root, pipeline):
             raise NotFound(
                 f"pipeline {pipeline!r} not found: {folder} has no {PIPELINE_FILE}; "
                 "create it or pick an existing pipeline"
             )
         return folder
 
+    def _refuse_mage(self, pipeline: str) -> None:
+        """Conflict for a change to the structure of a Mage pipeline (its code can be saved)."""
+        if is_mage_pipeline(self.root, pipeline):
+            raise Conflict(f"pipeline {pipeline!r}: {MAGE_REFUSAL}")
+
     def _data(self, pipeline: str) -> Data:
-        """The saved spec as a plain mapping; a pipeline.yaml that does not parse raises."""
+        """The saved spec as a plain mapping; a pipeline.yaml that does not parse raises.
+        A Mage pipeline's structure is not edited here (Conflict)."""
+        self._refuse_mage(pipeline)
         data = dump_spec(read_pipeline_spec(self.root, pipeline))
         for key in ("blocks", "edges", "config"):
             data.setdefault(key, [])
