@@ -78,7 +78,7 @@ def test_a_full_rerun_runs_every_block_again(client: TestClient) -> None:
     assert detail["run"]["status"] == "succeeded"
     assert detail["run"]["rerun_of"] is None
     logs = [line["message"] for line in client.get(f"/api/runs/{rerun}/logs").json()["items"]]
-    assert logs == ["load ran", "check ran"]
+    assert logs == ["load: printing to stdout", "load ran", "check ran"]
 
 
 def test_a_graph_error_refuses_the_run_before_it_starts(

@@ -27,7 +27,11 @@ def test_runs_survive_a_restart(workspace: Path) -> None:
         listed = {p["name"]: p for p in client.get("/api/pipelines").json()}
         assert listed["flaky"]["last_run"]["id"] == failed
         logs = client.get(f"/api/runs/{ok}/logs").json()["items"]
-        assert [line["message"] for line in logs] == ["load ran", "check ran"]
+        assert [line["message"] for line in logs] == [
+            "load: printing to stdout",
+            "load ran",
+            "check ran",
+        ]
         out = client.get(f"/api/runs/{ok}/outputs/check/check").json()
         assert out["preview"]["items"][0]["total_rows"] == 5
         check = next(

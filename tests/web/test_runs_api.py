@@ -120,11 +120,14 @@ def test_runs_are_listed_newest_first_paged_and_filtered(ran: Ran) -> None:
 def test_logs_of_a_run_and_of_one_block(ran: Ran) -> None:
     logs = ran.client.get(f"/api/runs/{ran.flaky_ok}/logs").json()
     assert [(line["block"], line["level"], line["message"]) for line in logs["items"]] == [
+        ("load", "STDOUT", "load: printing to stdout"),
         ("load", "INFO", "load ran"),
         ("check", "INFO", "check ran"),
     ]
     one = ran.client.get(f"/api/runs/{ran.flaky_ok}/logs", params={"uuid": "check"}).json()
     assert [line["message"] for line in one["items"]] == ["check ran"]
+    block = ran.client.get(f"/api/runs/{ran.flaky_ok}/logs", params={"block": "load"}).json()
+    assert [line["stream"] for line in block["items"]] == ["stdout", "log"]
 
 
 def test_events_are_stored_in_order_and_paged_by_seq(ran: Ran) -> None:

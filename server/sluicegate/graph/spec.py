@@ -102,6 +102,8 @@ class RunSettingsSpec(_Model):
     sample_interval_s: Annotated[float, Field(gt=0)] | None = None
     drain_first: bool | None = None
     keep_outputs_budget_bytes: Annotated[int, Field(ge=0)] | None = None
+    log_max_bytes: Annotated[int, Field(ge=0)] | None = None
+    log_max_lines: Annotated[int, Field(ge=0)] | None = None
     stall_warn_s: Annotated[float, Field(gt=0)] | None = None
 
 

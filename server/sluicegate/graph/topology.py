@@ -105,6 +105,8 @@ class RunSettings:
     sample_interval_s: float = 0.1
     drain_first: bool = True
     keep_outputs_budget_bytes: int = 64 * 1024 * 1024
+    log_max_bytes: int = 1024 * 1024
+    log_max_lines: int = 10_000
     stall_warn_s: float = 30.0
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sluicegate.blocks.loader import LoadedBlock, load_block
 from sluicegate.graph.topology import Topology
+from sluicegate.kernel import capture
 from sluicegate.kernel.hooks import HookList, RunHooks
 from sluicegate.kernel.memory import tune_allocator
 from sluicegate.kernel.plan import plan_topology
@@ -118,6 +119,7 @@ class LocalKernel:
         sampler = Sampler(run, view)
         self._loop, self._run = asyncio.get_running_loop(), run
         hooks.on_run_start(run_id=run_id, view=view)
+        capture.install()
         try:
             run.start()
             if self._cancel_requested.is_set():
@@ -126,6 +128,8 @@ class LocalKernel:
             await run.done.wait()
             sampling.cancel()
         finally:
+            capture.uninstall()
+            run.logs.close()
             self._loop, self._run = None, None
             run.pool.shutdown(wait=False, cancel_futures=True)
             for edges in run.edges_by_static.values():

@@ -3,49 +3,68 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
-from collections.abc import Callable
+import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
-
-LogFn = Callable[["Instance", str, str], None]
+    from sluicegate.kernel.logs import BlockLog
 
 current = threading.local()
-"""`current.block` / `current.uuid`: the block run whose user code this thread is running
-(set by the driver), so output written to stdout can be told apart per block."""
+"""`current.block` / `current.uuid`: the block run whose user code this thread is running, and
+`current.log`: its log (set by the driver), so output written to stdout, stderr and the
+`logging` module goes to that block run's log (`kernel/capture.py`)."""
 
 
 class BlockLogger:
-    """A logger whose lines reach the run's log (and the live view) tagged with the block run."""
+    """The `logger` handed to user code: its lines go to the block run's log, tagged with the
+    block run (the same log `print()` writes to), and to the Python logger
+    `sluicegate.block.<block>` when that logger is enabled for the level."""
 
-    def __init__(self, instance: Instance, emit: LogFn) -> None:
+    def __init__(self, instance: Instance, log: BlockLog | None) -> None:
         self._instance = instance
-        self._emit = emit
+        self._run_log = log
         self._py = logging.getLogger(f"sluicegate.block.{instance.block}")
 
-    def _log(self, level: str, message: object, *args: object) -> None:
-        text = str(message) % args if args else str(message)
-        self._py.log(logging.getLevelName(level.upper()), "%s: %s", self._instance.uuid, text)
-        self._emit(self._instance, level, text)
+    def log(self, level: int | str, message: object, *args: object, **kwargs: Any) -> None:
+        name = level if isinstance(level, str) else logging.getLevelName(level)
+        self._log(str(name).upper(), message, args, kwargs.get("exc_info"))
 
-    def debug(self, message: object, *args: object) -> None:
-        self._log("debug", message, *args)
+    def _log(self, level: str, message: object, args: tuple[object, ...], exc: object) -> None:
+        try:
+            text = str(message) % args if args else str(message)
+        except (TypeError, ValueError):
+            text = " ".join(map(str, (message, *args)))
+        if exc and sys.exc_info()[0] is not None:
+            text = f"{text}\n{traceback.format_exc().rstrip()}"
+        if self._run_log is not None:
+            self._run_log.line(level, text)
+        number = logging.getLevelName(level)
+        if isinstance(number, int) and self._py.isEnabledFor(number):
+            extra = {"sluicegate_kept": True}  # the run's log has it: not again from the root
+            self._py.log(number, "%s: %s", self._instance.uuid, text, extra=extra)
 
-    def info(self, message: object, *args: object) -> None:
-        self._log("info", message, *args)
+    def debug(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("DEBUG", message, args, kwargs.get("exc_info"))
 
-    def warning(self, message: object, *args: object) -> None:
-        self._log("warning", message, *args)
+    def info(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("INFO", message, args, kwargs.get("exc_info"))
+
+    def warning(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("WARNING", message, args, kwargs.get("exc_info"))
 
     warn = warning
 
-    def error(self, message: object, *args: object) -> None:
-        self._log("error", message, *args)
+    def error(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("ERROR", message, args, kwargs.get("exc_info"))
 
-    def exception(self, message: object, *args: object) -> None:
-        self._log("error", message, *args)
+    def critical(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("CRITICAL", message, args, kwargs.get("exc_info"))
+
+    def exception(self, message: object, *args: object, **kwargs: Any) -> None:
+        self._log("ERROR", message, args, kwargs.get("exc_info", True))
 
 
 class BlockContext:

@@ -242,9 +242,9 @@ def _expand(call: Callable[[Any], Any], explode: bool, item: Any) -> Iterator[An
 
 def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     inst.thread_id = threading.get_ident()
-    current.block, current.uuid = inst.block, inst.uuid
+    current.block, current.uuid, current.log = inst.block, inst.uuid, inst.log
     try:
         return fn(*args)
     finally:
         inst.thread_id = None
-        current.block = current.uuid = None
+        current.block = current.uuid = current.log = None

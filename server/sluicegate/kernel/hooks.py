@@ -60,7 +60,9 @@ class RunHooks:
     def on_log(
         self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
     ) -> None:
-        """A block's logger wrote a line."""
+        """A line of a block run's log (`future_kwargs` has `stream`: log, stdout or stderr,
+        and `t`): `logger` calls and `print()` output, as kept in the run's log (bounded per
+        block run). Lines come in batches, a little after they were written."""
 
     def on_warning(
         self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from sluicegate.blocks.loader import LoadedBlock
     from sluicegate.graph.topology import BlockNode
     from sluicegate.kernel.edge import Edge
+    from sluicegate.kernel.logs import BlockLog
     from sluicegate.kernel.outlet import Outlet
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled", "upstream_failed", "skipped"})
@@ -78,6 +79,7 @@ class Instance:
     all_inputs_at_eos: bool = False
     phase_changed: Waiters = field(default_factory=Waiters)
     parts: list[Any] = field(default_factory=list)  # the fanout partitions it was made from
+    log: BlockLog | None = None  # where its user code's output and logger lines go
     deadlock_error: dict[str, Any] | None = None
     stop_phase: str = (
         "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)

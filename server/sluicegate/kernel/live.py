@@ -143,20 +143,8 @@ class LiveTelemetry(RunHooks):
             )
         )
 
-    def on_log(
-        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
-    ) -> None:
-        self.sink.emit(
-            events.Log(
-                run_id=run_id,
-                seq=self._next(),
-                t=_ms(),
-                block=block,
-                uuid=uuid,
-                level=level.upper(),  # type: ignore[arg-type]
-                message=message,
-            )
-        )
+    # No `on_log`: log lines are not pushed to browsers (a block printing 100 MB would flood
+    # them); they are in the run's log in the output store, paged by GET /api/runs/{id}/logs.
 
     def on_warning(
         self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any

@@ -27,6 +27,7 @@ from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.fanout import Combo, Fanout, Partition
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.instance import Instance, Totals
+from sluicegate.kernel.logs import LogSink, RunLog
 from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
@@ -101,6 +102,15 @@ class Run:
         self.finished: float | None = None
         self.done = asyncio.Event()
         self.loop = asyncio.get_running_loop()
+        log_sink: LogSink | None = getattr(store, "log_sink", None)
+        self.logs = RunLog(
+            run_id,
+            max_bytes=self.settings.log_max_bytes,
+            max_lines=self.settings.log_max_lines,
+            sink=log_sink,
+            hooks=hooks,
+            loop=self.loop,
+        )
         self.pool: concurrent.futures.Executor = concurrent.futures.ThreadPoolExecutor(
             self.settings.max_threads, thread_name_prefix="sluicegate"
         )
@@ -116,6 +126,7 @@ class Run:
     def _create(self, block: str, key: tuple[int, ...], parts: list[Partition]) -> None:
         node, plan = self.topology.blocks[block], self.plans[block]
         inst = Instance(node, self.loaded[block], key, plan.topo_index)
+        inst.log = self.logs.open(inst)
         on_item = functools.partial(self._on_item, inst) if node.dynamic else None
         writer = self.store.open(inst) if self.store else None
         inst.outlet = Outlet(
@@ -378,6 +389,8 @@ class Run:
         self.slots.release(inst)
         if inst.outlet.store is not None:
             inst.outlet.store.finish(phase, error)
+        if inst.log is not None:
+            self.logs.finished(inst.log)
         self.set_phase(inst, phase, reason=reason, error=error)
         self.refresh()
 
@@ -436,23 +449,11 @@ class Run:
         function's input parameters is left out (it stays in `context.variables`)."""
         taken = inst.loaded.positional
         kwargs = {k: v for k, v in self.variables.items() if k not in taken}
-        kwargs["logger"] = BlockLogger(inst, self._log)
+        kwargs["logger"] = BlockLogger(inst, inst.log)
         kwargs["context"] = BlockContext(inst, self.run_id, self.variables)
         kwargs["run_id"] = self.run_id
         kwargs["block_uuid"] = inst.uuid
         return kwargs
-
-    def _log(self, inst: Instance, level: str, message: str) -> None:
-        self.loop.call_soon_threadsafe(
-            functools.partial(
-                self.hooks.on_log,
-                run_id=self.run_id,
-                block=inst.block,
-                uuid=inst.uuid,
-                level=level,
-                message=message,
-            )
-        )
 
     def _log_ports(self, inst: Instance) -> None:
         for edge in inst.inputs:

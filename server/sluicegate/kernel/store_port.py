@@ -34,6 +34,11 @@ class StoreAdapter:
     def finish_run(self, status: str, summary: dict[str, Any]) -> None:
         self.writer.finish_run(status, summary)
 
+    @property
+    def log_sink(self) -> Any:
+        """Where the run's log lines are stored (`kernel.logs.LogSink`)."""
+        return self.writer
+
     def failure(self) -> str | None:
         """Why the run must stop because its outputs cannot be stored (the disk is full),
         or None. Other storage errors only drop outputs; the run goes on."""

@@ -12,25 +12,38 @@ from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.protocol.commands import RunCell
-from sluicegate.session.stdout import capture_per_block
 from sluicegate.store import OutputStore
 from sluicegate.store.preview import preview_page
 from sluicegate.store.reader import RunReader
 from sluicegate.store.reuse import reusable_outputs
 
 PREVIEW_ITEMS = 50
+MAX_STDOUT_CHARS = 20_000
+MAX_LOG_LINES = 200
 
 
 class _Logs(RunHooks):
-    def __init__(self) -> None:
+    """The cell's block's log as the cell shows it: print output as text, logger lines."""
+
+    def __init__(self, block: str) -> None:
+        self.block = block
+        self.stdout: list[str] = []
         self.lines: list[dict[str, Any]] = []
 
     def on_log(
         self, *, run_id: str, block: str, uuid: str, level: str, message: str, **kw: Any
     ) -> None:
-        self.lines.append(
-            {"block": block, "uuid": uuid, "level": level.upper(), "message": message}
-        )
+        if block != self.block:
+            return
+        if kw.get("stream", "log") == "log":
+            line = {"block": block, "uuid": uuid, "level": level.upper(), "message": message}
+            self.lines.append(line)
+            del self.lines[:-MAX_LOG_LINES]
+        else:
+            self.stdout.append(message + "\n")
+
+    def text(self) -> str:
+        return "".join(self.stdout)[-MAX_STDOUT_CHARS:]
 
 
 def run_cell(
@@ -57,16 +70,15 @@ def run_cell(
     writer = store.start_run(
         run_id, {"pipeline": command.pipeline, "kind": "cell", "block": command.block}
     )
-    logs = _Logs()
-    with capture_per_block() as stdout:
-        result = kernel.run(
-            part,
-            variables=command.variables,
-            run_id=run_id,
-            hooks=[logs],
-            store=StoreAdapter(writer, topology.settings.keep_outputs_budget_bytes),
-            replay=replay,
-        )
+    logs = _Logs(command.block)
+    result = kernel.run(
+        part,
+        variables=command.variables,
+        run_id=run_id,
+        hooks=[logs],
+        store=StoreAdapter(writer, topology.settings.keep_outputs_budget_bytes),
+        replay=replay,
+    )
     block_report = result.report["blocks"].get(command.block, {})
     items = _first_items(store.reader(run_id), command.block)
     error = block_report.get("error") or (
@@ -80,8 +92,8 @@ def run_cell(
         "status": "succeeded" if result.ok else "failed",
         "preview": preview_page(items) if items else None,
         "count": block_report.get("items_out", 0),
-        "stdout": stdout.text(command.block),
-        "logs": [line for line in logs.lines if line["block"] == command.block][-200:],
+        "stdout": logs.text(),
+        "logs": logs.lines,
         "error": error,
         "duration_s": round(time.perf_counter() - started, 4),
     }

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 from sluicegate.store.layout import (
     DATA,
     INDEX,
+    LOG,
     RUNS,
     VIEWS,
     block_dir,
@@ -129,6 +130,9 @@ class DiskWriter:
         self.put = self._queue.put
         self._files: dict[str, _BlockFiles | None] = {}  # None: broken, ops are dropped
         self._dirty: dict[str, _BlockFiles] = {}
+        self._log: BinaryIO | None = None
+        self._log_lines: list[bytes] = []
+        self._log_broken = False
         name = f"sluicegate-store-{run_dir.name}"
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
@@ -150,6 +154,8 @@ class DiskWriter:
         for files in self._files.values():
             if files is not None:
                 files.close()
+        if self._log is not None:
+            self._log.close()
 
     def _apply(self, op: Op) -> bool:
         kind = op[0]
@@ -159,6 +165,9 @@ class DiskWriter:
             self._finish(op[1], op[2])
         elif kind == "meta":
             op[1].describe(op[2])
+        elif kind == "log":
+            if not self._log_broken:
+                self._log_lines.append(op[1])
         elif kind == "barrier":
             self._commit()
             op[1].set()
@@ -215,12 +224,28 @@ class DiskWriter:
         files.runs_lines.append(json_line(line))
 
     def _commit(self) -> None:
+        self._commit_log()
         dirty, self._dirty = self._dirty, {}
         for block, files in dirty.items():
             try:
                 files.commit()
             except Exception as exc:
                 self._fail(block, exc)
+
+    def _commit_log(self) -> None:
+        """Append the run's queued log lines (`log.jsonl`); a log that cannot be written is
+        given up, like a block's outputs."""
+        lines, self._log_lines = self._log_lines, []
+        if not lines or self._log_broken:
+            return
+        try:
+            if self._log is None:
+                self._log = open(self.run_dir / LOG, "ab")  # noqa: SIM115
+            self._log.write(b"".join(lines))
+            self._log.flush()
+        except Exception as exc:
+            self._log_broken = True
+            self._fail("", exc)
 
     def _fail(self, block: str, exc: Exception) -> None:
         """Log and count a storage error; a block whose files failed stops being written."""

@@ -2,6 +2,7 @@
 
 ```
 <root>/<run_id>/run.json                    run summary, replaced atomically
+<root>/<run_id>/log.jsonl                   the run's log: one JSON line per kept line
 <root>/<run_id>/blocks/<block>/data.bin     append-only pickled chunks (lists of items)
 <root>/<run_id>/blocks/<block>/views.jsonl  one JSON line per chunk: a safe view of each item
 <root>/<run_id>/blocks/<block>/index.jsonl  one line per committed chunk, written after its data
@@ -23,6 +24,7 @@ DATA = "data.bin"
 VIEWS = "views.jsonl"
 INDEX = "index.jsonl"
 RUNS = "runs.jsonl"
+LOG = "log.jsonl"
 MAX_NAME_BYTES = 200  # file systems allow 255; leave room for `.tmp` and the like
 
 

@@ -42,6 +42,12 @@ class RunWriter:
             self._open[id(writer)] = writer
         return writer
 
+    def write_log(self, lines: bytes) -> None:
+        """Append complete JSON lines to the run's log (`kernel/logs.py` bounds them)."""
+        with self._lock:  # never queued behind finish_run's stop
+            if not self._stopped:
+                self._disk.put(("log", lines), len(lines))
+
     def flush(self) -> None:
         """Wait until everything queued so far is on disk and visible to readers."""
         done = threading.Event()

@@ -182,11 +182,12 @@ class OutputPage(Page):
 
 
 class LogLine(BaseModel):
-    seq: int
-    t: int
-    uuid: str | None = None
+    seq: int = Field(description="the line's number in the run's log")
+    t: int = Field(description="when it was written, in milliseconds since the epoch")
+    uuid: str | None = Field(None, description="the block run, such as `D` or `D:3:1`")
     block: str | None = None
-    level: str | None = None
+    level: str | None = Field(None, description="DEBUG ... CRITICAL, or STDOUT / STDERR")
+    stream: str | None = Field(None, description="`log` (a logger), `stdout` or `stderr`")
     message: str
 
 

@@ -34,6 +34,7 @@ from sluicegate.web.models import (
     TimelineOut,
 )
 from sluicegate.web.run_ids import valid_run_id
+from sluicegate.web.stored_logs import stored_log
 
 router = APIRouter(tags=["runs"], dependencies=[Depends(valid_run_id)])
 # Offsets and sequence numbers go to the database as 64-bit integers: larger ones are a 422
@@ -165,10 +166,22 @@ async def block_run(run_id: str, uuid: str, engine: EngineDep, session: SessionD
 async def logs(
     run_id: str,
     engine: EngineDep,
+    session: SessionDep,
+    block: str | None = None,
     uuid: str | None = None,
     offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(200, ge=1, le=2000),
 ) -> LogPage:
+    """A page of the run's log: `logger` lines and `print()` output of every block run, in the
+    order they were written; of one block (`block`, its children included) or one block run
+    (`uuid`, such as `D:3:1`). Each block run keeps a bounded log, ending with a note of what
+    was not kept."""
+    stored = await run_in_threadpool(
+        lambda: stored_log(session.history.store, run_id, block, uuid, offset, limit)
+    )
+    if stored is not None:
+        return stored
+    # Runs of older versions kept their logger lines in the run history.
     rows, total = await run_in_threadpool(lambda: queries.logs(engine, run_id, uuid, offset, limit))
     items = [
         LogLine(
