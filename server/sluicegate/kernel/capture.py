@@ -91,8 +91,8 @@ def install() -> None:
             return
         _installed["stdout"] = sys.stdout
         _installed["stderr"] = sys.stderr
-        sys.stdout = StreamRouter("stdout", sys.stdout)  # type: ignore[assignment]
-        sys.stderr = StreamRouter("stderr", sys.stderr)  # type: ignore[assignment]
+        sys.stdout = StreamRouter("stdout", sys.stdout)
+        sys.stderr = StreamRouter("stderr", sys.stderr)
         handler = _installed["handler"] = RecordRouter(logging.NOTSET)
         logging.getLogger().addHandler(handler)
 

@@ -184,10 +184,10 @@ class OutputPage(Page):
 class LogLine(BaseModel):
     seq: int = Field(description="the line's number in the run's log")
     t: int = Field(description="when it was written, in milliseconds since the epoch")
-    uuid: str | None = Field(None, description="the block run, such as `D` or `D:3:1`")
+    uuid: str | None = Field(default=None, description="the block run, such as `D` or `D:3:1`")
     block: str | None = None
-    level: str | None = Field(None, description="DEBUG ... CRITICAL, or STDOUT / STDERR")
-    stream: str | None = Field(None, description="`log` (a logger), `stdout` or `stderr`")
+    level: str | None = Field(default=None, description="DEBUG ... CRITICAL, or STDOUT / STDERR")
+    stream: str | None = Field(default=None, description="`log` (a logger), `stdout` or `stderr`")
     message: str
 
 
