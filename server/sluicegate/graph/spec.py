@@ -117,6 +117,7 @@ class BlockSpec(_Model):
     collect: bool = False
     stream: bool = False
     explode: bool = False
+    share_outputs: bool = False
     inputs: Literal["dependent", "independent"] = "dependent"
     blocking_class: BlockingClass = "non_blocking"
     start_constraint: str | None = None

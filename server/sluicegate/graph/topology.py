@@ -71,6 +71,7 @@ class BlockNode:
     collect: bool = False
     stream: bool = False
     explode: bool = False
+    share_outputs: bool = False  # consumers promise not to mutate: no copies (SPEC §4.11.1)
     inputs_mode: Literal["dependent", "independent"] = "dependent"
     blocking_class: BlockingClass = "non_blocking"
     start_constraint: str | None = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
+from sluicegate.kernel.isolation import Owner, copy_items, where_of
 from sluicegate.kernel.sizing import Sizer
 from sluicegate.kernel.slices import READ_BATCH, call_once, close_iterator, pull, results_of
 from sluicegate.kernel.stream_inputs import StreamBridge
@@ -47,6 +48,11 @@ class Driver:
         outputs = inst.node.outputs
         self.sizer = Sizer(outputs[0].config.sizer.value if outputs else "auto")
         self.captured: list[Any] | None = [] if inst.loaded.tests else None
+        # A generator may change an object after yielding it: snapshot it at the yield.
+        ports = [out.src_port for out in outputs]
+        self.where = where_of(inst.block, inst.uuid, ports)
+        snapshot = inst.loaded.is_generator and not inst.node.share_outputs
+        self.own: Owner | None = Owner(self.where) if snapshot else None
 
     # ---- entry ------------------------------------------------------------------------
     async def execute(self) -> list[Any] | None:
@@ -199,18 +205,20 @@ class Driver:
         inst.io.items_out += len(items)
         inst.io.rows_out += rows
         inst.io.bytes_out += nbytes
-        if self.captured is not None:
-            self.captured.extend(items)
+        if self.captured is not None:  # @test functions get what was emitted
+            share = inst.node.share_outputs
+            self.captured.extend(items if share else copy_items(items, self.where))
 
     async def _drive(self, it: Iterator[Any]) -> None:
         """Advance `it` only while the output has room, emitting each slice."""
         item_rows = self.inst.loaded.item_rows
+        source = it if self.own is None else map(self.own, it)
         try:
             while True:
                 limit = await self.wait_room()
                 self._check_cancel()
                 items, done, nbytes, rows = await self._in_thread(
-                    pull, it, limit, self.sizer, item_rows
+                    pull, source, limit, self.sizer, item_rows
                 )
                 self.emit(items, nbytes, rows)
                 if done:

@@ -25,6 +25,7 @@ class Partition:
     value: Any = None
     error: BaseException | None = None
     taken: bool = False  # a dynamic item's first child has started (SPEC §4.10.5)
+    share: bool = False  # `share_outputs: true` upstream: children get `value` uncopied
 
 
 Combo = tuple[tuple[int, ...], list[Partition]]

@@ -7,13 +7,17 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from sluicegate.kernel.edge import MAX_ROWS, Edge
+from sluicegate.kernel.isolation import BatchCopy, Copier, copy_items
 from sluicegate.kernel.waiters import Waiters
 
 
 class OutputSink(Protocol):
     """Where a block run's output is committed (the output store's writer)."""
 
-    def add(self, items: list[Any], nbytes: int, *, exact: bool) -> None: ...
+    def add(
+        self, items: list[Any], nbytes: int, *, exact: bool, copy: Copier | None = None
+    ) -> None:
+        """Store `items`; `copy`, when given, makes the private copy of what is kept."""
 
     def finish(self, status: str, error: dict[str, Any] | None = None) -> None: ...
 
@@ -26,6 +30,10 @@ class Outlet:
       this run emitted) get everything;
     - dynamic: every item becomes a partition of the downstream blocks (SPEC §4.10.1),
       bounded by `max_pending` unconsumed items.
+
+    Values are isolated (SPEC §4.11.1, `kernel/isolation.py`): the store copies what it
+    keeps, the first live edge gets the items themselves and every other edge, and the
+    retained list, a copy; `share` (`share_outputs: true`) skips all copies.
     """
 
     def __init__(
@@ -35,6 +43,8 @@ class Outlet:
         on_item: Callable[[int, Any], None] | None = None,
         max_pending: int = 1000,
         store: OutputSink | None = None,
+        share: bool = False,
+        where: str = "a block",
     ) -> None:
         self.edges: list[Edge] = []
         self.retained: list[Any] | None = [] if retain else None
@@ -43,6 +53,8 @@ class Outlet:
         self.pending = 0
         self.pending_changed = Waiters()
         self.store = store
+        self.share = share
+        self.where = where  # names the block run and port in copy errors
         self.emitted = 0
         self.closed = False
         self.error: BaseException | None = None
@@ -56,7 +68,8 @@ class Outlet:
         """Connect a consumer edge; an edge attached late first gets what was retained."""
         self.edges.append(edge)
         if self.retained:
-            edge.put(list(self.retained), 0.0, len(self.retained))
+            items = list(self.retained) if self.share else copy_items(self.retained, self.where)
+            edge.put(items, 0.0, len(items))
         if self.error is not None:
             edge.fail(self.error)
         elif self.closed:
@@ -88,12 +101,21 @@ class Outlet:
             return
         if self.first_output_t is None:
             self.first_output_t = time.perf_counter()
+        copies = None if self.share else BatchCopy(items, self.where)
         if self.store is not None:
-            self.store.add(items, nbytes, exact=exact)
+            self.store.add(items, nbytes, exact=exact, copy=copies)
+        # The retained list keeps the objects themselves: then every edge gets a copy.
+        owner_taken = self.retained is not None
         if self.retained is not None:
             self.retained.extend(items)
         for edge in self.edges:
-            edge.put(items, nbytes, rows)
+            if copies is None or edge.discarding or not copies.needed:
+                edge.put(items, nbytes, rows)
+            elif not owner_taken:
+                owner_taken = True
+                edge.put(items, nbytes, rows)
+            else:
+                edge.put(copies(items), nbytes, rows)
         if self.on_item is not None:
             for item in items:
                 index = self.emitted

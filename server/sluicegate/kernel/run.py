@@ -21,6 +21,9 @@ from sluicegate.blocks.loader import LoadedBlock
 from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.graph.constraint import parse_constraint
 from sluicegate.graph.topology import Topology
+from sluicegate.kernel.addons import CONDITION_FAILED, ConditionFailed, skipped_by_condition
+from sluicegate.kernel.block_tests import run_tests
+from sluicegate.kernel.callbacks import run_callbacks
 from sluicegate.kernel.context import BlockContext, BlockLogger
 from sluicegate.kernel.driver import Driver
 from sluicegate.kernel.edge import Edge
@@ -28,6 +31,7 @@ from sluicegate.kernel.fanout import Combo, Fanout, Partition
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.instance import Instance, Totals
 from sluicegate.kernel.logs import LogSink, RunLog
+from sluicegate.kernel.mage_kwargs import mage_kwargs
 from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
@@ -267,18 +271,27 @@ class Run:
                 self, inst, list(self.plans[inst.block].single_inputs)
             ).execute()
             if inst.loaded.tests:
-                await self._run_tests(inst, captured)
+                await run_tests(self, inst, captured)
+            await run_callbacks(self, inst, "success", None)
             self.finish(inst, "succeeded")
+        except ConditionFailed:
+            self.finish(inst, "skipped", reason=CONDITION_FAILED)
         except Cancelled:
+            await run_callbacks(self, inst, "cancelled", None)
             if inst.deadlock_error is not None:
                 self.finish(inst, "failed", inst.deadlock_error)
             else:
                 self.finish(inst, inst.stop_phase)
         except UpstreamError as exc:
-            self.finish(inst, "upstream_failed", _error(exc, with_traceback=False))
+            if skipped_by_condition(inst):  # Mage: downstream of a false condition is skipped
+                self.finish(inst, "skipped", reason=CONDITION_FAILED)
+            else:
+                self.finish(inst, "upstream_failed", _error(exc, with_traceback=False))
         except _Skip:
             self.finish(inst, "skipped", reason="constraint_unsatisfiable")
         except BaseException as exc:  # user code: anything may be raised
+            if isinstance(exc, Exception):
+                await run_callbacks(self, inst, "failure", exc)
             self.finish(inst, "failed", _error(exc, path=inst.node.path))
             self.stopper.on_failure(inst)
 
@@ -355,18 +368,6 @@ class Run:
             if not part.stream and not part.taken and part.producer and part.producer.outlet:
                 part.taken = True
                 part.producer.outlet.consumed()
-
-    async def _run_tests(self, inst: Instance, captured: list[Any] | None) -> None:
-        output: Any = captured
-        if captured is not None and self.plans[inst.block].single_output and len(captured) == 1:
-            output = captured[0]
-        for test in inst.loaded.tests:
-            try:
-                await self.loop.run_in_executor(self.pool, test, output)
-            except AssertionError as exc:
-                raise AssertionError(
-                    f"@test {test.__name__} failed: {exc or 'assertion failed'}"
-                ) from exc
 
     def finish(
         self,
@@ -449,6 +450,12 @@ class Run:
         function's input parameters is left out (it stays in `context.variables`)."""
         taken = inst.loaded.positional
         kwargs = {k: v for k, v in self.variables.items() if k not in taken}
+        plan = self.plans[inst.block]
+        kwargs.update(
+            mage_kwargs(
+                self.topology, plan, inst, started_epoch=self.started_epoch, variables=kwargs
+            )
+        )
         kwargs["logger"] = BlockLogger(inst, inst.log)
         kwargs["context"] = BlockContext(inst, self.run_id, self.variables)
         kwargs["run_id"] = self.run_id

@@ -37,7 +37,8 @@ class StreamBridge:
     def emit(self, item: Any) -> None:
         if self.driver.inst.cancel_requested:
             raise Cancelled(f"block run {self.driver.inst.uuid} was cancelled")
-        self.pending.append(item)
+        own = self.driver.own  # a yielded item is snapshot before the generator resumes
+        self.pending.append(item if own is None else own(item))
         if len(self.pending) >= self.room or time.perf_counter() - self.flushed_at > SLICE_S:
             self.flush()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Literal, get_args
 
 from sluicegate.store.diskwriter import DiskWriter, Instance
@@ -108,8 +109,19 @@ class OutputWriter:
         self._started = time.time()
         self._finished = False
 
-    def add(self, items: list[Any], nbytes: int, *, exact: bool) -> None:
-        """Record `items` (with their estimated total size) and enqueue what is to be kept."""
+    def add(
+        self,
+        items: list[Any],
+        nbytes: int,
+        *,
+        exact: bool,
+        copy: Callable[[list[Any]], list[Any]] | None = None,
+    ) -> None:
+        """Record `items` (with their estimated total size) and enqueue what is to be kept.
+
+        `copy` makes the private copy of what is kept when the caller's objects may change
+        after this call (SPEC §4.11.1: what is stored is what was emitted); without it the
+        objects themselves are stored."""
         if self._finished:
             raise RuntimeError(f"Output of `{self._inst.uuid}` is finished; cannot add items")
         n = len(items)
@@ -120,20 +132,21 @@ class OutputWriter:
         self.bytes += nbytes
         self._exact = self._exact and exact
         count_types(self._types, items)
+        own = copy or list
         if self._keep == "none":
             if not first:
-                self._put(("meta", self._inst, items[0]), nbytes // n)
+                self._put(("meta", self._inst, own([items[0]])[0]), nbytes // n)
             return
         if not self._sampling:
             if self._stored_bytes + nbytes <= self._budget:
-                self._enqueue(list(items), first, nbytes)
+                self._enqueue(own(items), first, nbytes)
                 return
             self._sampling = True
         each = nbytes // n
         if not self._stored:
-            self._enqueue([items[0]], 0, each)
+            self._enqueue(own([items[0]]), 0, each)
         if self.count > self._stored:
-            self._last = (items[-1], each)
+            self._last = (own([items[-1]])[0], each)
 
     def finish(self, status: str, error: dict[str, Any] | None = None) -> None:
         """Enqueue the block run's metadata line. A second call does nothing."""
