@@ -58,7 +58,7 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
         for warning in topology.warnings:
             print(f"warning: {warning.message}", file=err)
     console = Console(file=out) if out.isatty() else None
-    hook = ProgressHook()
+    hook = ProgressHook(logs=not opts.quiet)
     display = _display(opts, hook, console, out, topology)
     run_id = new_run_id(topology.pipeline)
     store_root = opts.workspace / RUNS_DIR if opts.store else None

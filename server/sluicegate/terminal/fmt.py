@@ -90,3 +90,12 @@ def error_text(error: dict[str, Any]) -> str:
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def log_lines(uuid: str, detail: dict[str, Any]) -> list[str]:
+    """A line of a block run's log as `sluicegate run` prints it: `[B:3] hello` for print()
+    output, `[B:3] INFO made 3 items` for a logger line; each line of a multi-line message
+    (a traceback) gets the prefix."""
+    level = "" if detail.get("stream") in ("stdout", "stderr") else f"{detail.get('level')} "
+    lines = str(detail.get("message", "")).split("\n")
+    return [f"[{uuid}] {level if i == 0 else ''}{line}" for i, line in enumerate(lines)]

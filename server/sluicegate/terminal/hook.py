@@ -33,7 +33,8 @@ class Sample:
 @dataclass(frozen=True)
 class Event:
     """Something to print at once: `phase` of a block that is not a child run,
-    `children_final`, `warning` or `cancel`."""
+    `children_final`, `warning`, `cancel`, or `log`: a line of a block run's log (`block` is
+    then the block run, such as `B:3`)."""
 
     t: float
     kind: str
@@ -42,8 +43,11 @@ class Event:
 
 
 class ProgressHook(RunHooks):
-    def __init__(self, sample_every_s: float = SAMPLE_EVERY_S) -> None:
+    """`logs`: queue the lines of block run logs for printing (not with `--quiet`)."""
+
+    def __init__(self, sample_every_s: float = SAMPLE_EVERY_S, *, logs: bool = True) -> None:
         self.sample_every_s = sample_every_s
+        self.logs = logs
         self.t0 = time.monotonic()
         self._next_sample = 0.0
         self._latest: Sample | None = None
@@ -111,6 +115,14 @@ class ProgressHook(RunHooks):
         self, *, run_id: str, message: str, block: str | None, **future_kwargs: Any
     ) -> None:
         self._events.put(Event(self.elapsed(), "warning", block, {"message": message}))
+
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
+    ) -> None:
+        if self.logs:
+            stream = future_kwargs.get("stream", "log")
+            detail = {"message": message, "level": level, "stream": stream}
+            self._events.put(Event(self.elapsed(), "log", uuid, detail))
 
     def _take(self, view: RunView) -> None:
         now = time.monotonic()

@@ -1,5 +1,6 @@
 """Progress as a live `rich` display, for a terminal: a table of blocks and one of edges,
-redrawn 4 times a second. Failures, warnings and cancellation are printed above it."""
+redrawn 4 times a second. Failures, warnings, cancellation and the lines of block run logs
+(`[B:3] hello`) are printed above it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sluicegate.terminal.fmt import (
     fill_bar,
     fill_text,
     human_bytes,
+    log_lines,
     phase_text,
 )
 from sluicegate.terminal.hook import Event, ProgressHook, Sample
@@ -35,9 +37,22 @@ class LiveProgress:
         self.live.start()
 
     def tick(self) -> None:
+        logs: list[str] = []
         for event in self.hook.events():
+            if event.kind == "log":
+                logs += log_lines(event.block or "", event.detail)
+                continue
+            self._print_logs(logs)
             self._event(event)
+        self._print_logs(logs)
         self.live.update(self._render(self.hook.latest()))
+
+    def _print_logs(self, lines: list[str]) -> None:
+        """Log lines as they are (no markup), in one print: a block printing thousands of
+        lines costs one redraw, not one each."""
+        if lines:
+            self.live.console.print(Text("\n".join(lines)), soft_wrap=True)
+            lines.clear()
 
     def stop(self) -> None:
         self.tick()

@@ -6,8 +6,9 @@
     2.3s  A  succeeded
 
 One line per phase change of a block that is not a child run, one per `children_final`,
-and a progress line at most every `every_s` seconds (only when it changed, or else every
-`heartbeat_s` seconds, so a stalled run still shows it is alive).
+each line of a block run's log as it comes (`[B:3] hello`), and a progress line at most
+every `every_s` seconds (only when it changed, or else every `heartbeat_s` seconds, so a
+stalled run still shows it is alive).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import time
 from typing import Any, TextIO
 
-from sluicegate.terminal.fmt import children_text, fill_text, phase_text
+from sluicegate.terminal.fmt import children_text, fill_text, log_lines, phase_text
 from sluicegate.terminal.hook import Event, ProgressHook, Sample
 
 
@@ -61,6 +62,10 @@ class PlainProgress:
             self._event(event)
 
     def _event(self, event: Event) -> None:
+        if event.kind == "log":
+            for line in log_lines(event.block or "", event.detail):
+                self._print(line)
+            return
         name = event.block or ""
         self._width = max(self._width, len(name))
         if event.kind == "phase":
