@@ -104,56 +104,5 @@ class UpstreamError(RunError):
     """Raised on a read from an edge whose producer failed."""
 
 
-class UsageError(SluicegateError):
-    """A command line or request that cannot work as given; the message says what to change."""
-
-    status = 400
-
-
-class NotFound(SluicegateError):
-    status = 404
-
-
-class Conflict(SluicegateError):
-    status = 409
-
-
-class TooLarge(SluicegateError):
-    """A file or value larger than Sluicegate accepts; the message names it and the limit."""
-
-    status = 413
-
-
-class PreconditionFailed(SluicegateError):
-    """A write named the version it was based on (`If-Match`) and the file has changed since:
-    nothing was written. `where` names the file; `version` is its current version (None when
-    the file is gone)."""
-
-    status = 412
-
-    def __init__(self, message: str, *, where: str, version: str | None) -> None:
-        super().__init__(message)
-        self.where = where
-        self.version = version
-
-
-class RunError(SluicegateError):
-    """A run failed; the message names the block."""
-
-    status = 500
-
-
-class DeadlockError(RunError):
-    """A wait-for cycle was found; the message names every hop and the fix."""
-
-
-class SpillError(RunError):
-    """A full-mode edge could not spill to disk."""
-
-
-class UpstreamError(RunError):
-    """Raised on a read from an edge whose producer failed."""
-
-
 class Cancelled(SluicegateError):
     """Raised inside a block's kernel calls once the run or block was cancelled."""

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sluicegate.blocks.decorators import BLOCK_KINDS, Registry
+from sluicegate.blocks.decorators import BLOCK_KINDS, Callback
+from sluicegate.blocks.execute import execute_file
 from sluicegate.errors import BlockLoadError
 
 _STREAM_ANNOTATIONS = ("Iterator", "Iterable", "Generator", "AsyncIterator")
@@ -31,6 +29,8 @@ class LoadedBlock:
     wants_stream: bool  # a parameter is annotated Iterator[...] / Iterable[...]
     item_rows: Callable[[Any], int] | None  # optional `item_rows(item)` in the module
     positional: tuple[str, ...] = ()  # parameter names that take upstream outputs
+    conditions: tuple[Callable[..., Any], ...] = ()  # @condition functions (this file, add-ons)
+    callbacks: tuple[Callback, ...] = ()  # @callback, @on_success, @on_failure functions
 
 
 def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks") -> LoadedBlock:
@@ -38,44 +38,8 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
 
     Raises BlockLoadError naming the file and saying how to fix it.
     """
-    if not path.is_file():
-        raise BlockLoadError(
-            f"block '{name}': file not found; create it or fix `file:` in pipeline.yaml",
-            where=str(path),
-            block=name,
-            field="file",
-        )
-    registry = Registry()
     module_name = f"{module_prefix}.{path.parent.name}.{name}".replace("-", "_")
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise BlockLoadError(f"block '{name}': cannot import", where=str(path), block=name)
-    module = importlib.util.module_from_spec(spec)
-    module.__dict__.update(registry.globals())
-    sys.modules[module_name] = module  # so outputs of classes defined there can be pickled
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        error = BlockLoadError(
-            f"block '{name}': syntax error at line {exc.lineno}: {exc.msg}; fix the code",
-            where=str(path),
-            block=name,
-            field=f"line {exc.lineno}",
-        )
-        error.line = exc.lineno
-        error.traceback = "".join(traceback.format_exception_only(exc))
-        raise error from exc
-    except Exception as exc:
-        tb = traceback.format_exc(limit=-3)
-        error = BlockLoadError(
-            f"block '{name}': importing the file raised {type(exc).__name__}: {exc}\n{tb}",
-            where=str(path),
-            block=name,
-        )
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
-        error.line = frames[-1].lineno if frames else None
-        error.traceback = tb
-        raise error from exc
+    registry, module = execute_file(path, name, module_name=module_name)
     if not registry.blocks:
         kinds = ", ".join(f"@{k}" for k in BLOCK_KINDS)
         raise BlockLoadError(
@@ -104,6 +68,8 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
         wants_stream=any(_is_stream_annotation(p.annotation) for p in params),
         item_rows=item_rows if callable(item_rows) else None,
         positional=tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD),
+        conditions=tuple(registry.conditions),
+        callbacks=tuple(registry.callbacks),
     )
 
 

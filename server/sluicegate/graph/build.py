@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import NotFound, PlanError
+from sluicegate.graph.addons import ADDON_KEYS, addon_files
 from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
 from sluicegate.graph.lint import lint
 from sluicegate.graph.loading import parse_model, read_yaml
@@ -37,7 +38,7 @@ WORKSPACE_FILE = "sluicegate.yaml"
 
 # BlockSpec fields copied to BlockNode as they are; the others are resolved in `_block_node`.
 _COPIED = frozenset(f.name for f in dataclasses.fields(BlockNode)) & set(BlockSpec.model_fields)
-_COPIED -= {"name", "inputs", "keep_outputs", "max_children"}
+_COPIED -= {"name", "inputs", "keep_outputs", "max_children", *ADDON_KEYS}
 
 
 def pipeline_file(name: str) -> str:
@@ -146,8 +147,14 @@ def build_topology(
         "keep_outputs": settings.keep_outputs or "all",
         "max_children": env_max_children(environ),
     }
+    where = pipeline_file(name)
     blocks = {
-        block.name: _block_node(block, folder, list(edges.values()), defaults)
+        block.name: _block_node(
+            block,
+            folder,
+            list(edges.values()),
+            {**defaults, **addon_files(block, folder, workspace, where)},
+        )
         for block in graph.blocks.values()
     }
     topology = Topology(
@@ -172,5 +179,7 @@ def _block_node(
         inputs_mode=block.inputs,
         keep_outputs=block.keep_outputs or defaults["keep_outputs"],
         max_children=block.max_children or defaults["max_children"],
+        conditions=defaults["conditions"],
+        callbacks=defaults["callbacks"],
         **{key: getattr(block, key) for key in _COPIED},
     )

@@ -130,6 +130,21 @@ class BlockSpec(_Model):
     on_child_failure: OnChildFailure = "fail"
     drain_on_upstream_error: bool = False
     ports: dict[str, PortSettings] = Field(default_factory=dict)
+    configuration: dict[str, Any] = Field(default_factory=dict)
+    conditions: list[str] = Field(default_factory=list)
+    callbacks: list[str] = Field(default_factory=list)
+    sensor_interval_s: Annotated[float, Field(gt=0)] = 60.0
+    sensor_timeout_s: Annotated[float, Field(gt=0)] | None = None
+
+    @field_validator("conditions", "callbacks")
+    @classmethod
+    def _addon_files(cls, value: list[str]) -> list[str]:
+        for file in value:
+            if PurePosixPath(file).suffix != ".py":
+                raise ValueError(
+                    f"add-on file {file!r} must be a .py file, relative to the pipeline folder"
+                )
+        return value
 
     @field_validator("name")
     @classmethod

@@ -83,6 +83,11 @@ class BlockNode:
     on_max_children: Literal["fail", "truncate"] = "fail"
     on_child_failure: OnChildFailure = "fail"
     drain_on_upstream_error: bool = False
+    configuration: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    conditions: tuple[str, ...] = ()  # add-on files, relative to the workspace root
+    callbacks: tuple[str, ...] = ()
+    sensor_interval_s: float = 60.0
+    sensor_timeout_s: float | None = None
 
     @property
     def kind(self) -> Literal["source", "transform", "sink"]:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sluicegate.blocks.loader import LoadedBlock, load_block
+from sluicegate.blocks.loader import LoadedBlock
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel import capture
+from sluicegate.kernel.block_loading import load_all
 from sluicegate.kernel.hooks import HookList, RunHooks
 from sluicegate.kernel.memory import tune_allocator
 from sluicegate.kernel.plan import plan_topology
@@ -47,12 +48,9 @@ def new_run_id(pipeline: str) -> str:
 
 
 def load_blocks(topology: Topology) -> dict[str, LoadedBlock]:
-    """Import every block file of the pipeline (raises BlockLoadError naming the file)."""
-    prefix = f"sluicegate_blocks_{topology.pipeline}"
-    return {
-        name: load_block(node.path, name, module_prefix=prefix)
-        for name, node in topology.blocks.items()
-    }
+    """Import every block file of the pipeline (raises BlockLoadError naming the file, or
+    BlockLoadErrors naming each when several cannot be loaded)."""
+    return load_all(topology)
 
 
 class LocalKernel:
