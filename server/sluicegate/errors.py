@@ -104,5 +104,10 @@ class UpstreamError(RunError):
     """Raised on a read from an edge whose producer failed."""
 
 
+class OutputShapeError(RunError):
+    """A block in a dynamic lineage returned a value whose meaning under Mage's conventions
+    is ambiguous or undefined; the message names the block and says what to return."""
+
+
 class Cancelled(SluicegateError):
     """Raised inside a block's kernel calls once the run or block was cancelled."""

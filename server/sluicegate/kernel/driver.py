@@ -19,8 +19,9 @@ from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.isolation import Owner, copy_items, where_of
+from sluicegate.kernel.mage_outputs import Shaper, shaper_for
 from sluicegate.kernel.sizing import Sizer
-from sluicegate.kernel.slices import READ_BATCH, call_once, close_iterator, pull, results_of
+from sluicegate.kernel.slices import READ_BATCH, close_iterator, pull
 from sluicegate.kernel.stream_inputs import StreamBridge
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class Driver:
         self.where = where_of(inst.block, inst.uuid, ports)
         snapshot = inst.loaded.is_generator and not inst.node.share_outputs
         self.own: Owner | None = Owner(self.where) if snapshot else None
+        self.shaper = inst.shaper = shaper_for(inst)  # Mage's output conventions
 
     # ---- entry ------------------------------------------------------------------------
     async def execute(self) -> list[Any] | None:
@@ -68,7 +70,7 @@ class Driver:
                 await self._read_all(e, single)
                 for e, single in zip(inst.inputs, self.single, strict=True)
             ]
-            await self._drive(call_once(functools.partial(fn, *args, **kwargs), node.explode))
+            await self._drive(self._once(functools.partial(fn, *args, **kwargs)))
             return self.captured
         multi = [i for i, single in enumerate(self.single) if not single]
         if len(multi) > 1:
@@ -85,10 +87,14 @@ class Driver:
             for e, single in zip(inst.inputs, self.single, strict=True)
         ]
         if not multi:
-            await self._drive(call_once(functools.partial(fn, *values, **kwargs), node.explode))
+            await self._drive(self._once(functools.partial(fn, *values, **kwargs)))
             return self.captured
         await self._run_per_item(fn, kwargs, values, multi[0])
         return self.captured
+
+    def _once(self, call: Callable[[], Any]) -> Iterator[Any]:
+        """A lazy iterator over one call's items: user code starts on the first `next()`."""
+        yield from self.shaper.results(call())
 
     async def replay(self, items: list[Any]) -> None:
         """Emit stored items instead of running user code (re-run from failed blocks)."""
@@ -109,8 +115,8 @@ class Driver:
             def call(item: Any) -> Any:
                 return fn(*before, item, *after, **kwargs)
 
-        plain = not self.inst.loaded.is_generator and not self.inst.node.explode
-        explode = self.inst.node.explode
+        plain = self.shaper.kind == "plain" and not self.inst.loaded.is_generator
+        plain = plain and not self.inst.node.explode
         edge = self.inst.inputs[index]
         while True:
             batch = await self._read(edge, READ_BATCH)
@@ -119,17 +125,17 @@ class Driver:
             if plain:
                 await self._drive(map(call, batch))
             else:
-                expand = functools.partial(_expand, call, explode)
+                expand = functools.partial(_expand, call, self.shaper)
                 await self._drive(chain.from_iterable(map(expand, batch)))
 
     async def _run_stream(self, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
         bridge = StreamBridge(self, self.services.loop)
         iterators = [bridge.reader(e) for e in self.inst.inputs]
-        explode = self.inst.node.explode
+        shaper = self.shaper
 
         def work() -> None:
             bridge.flush()  # learn the output's room before user code runs
-            for item in results_of(fn(*iterators, **kwargs), explode):
+            for item in shaper.results(fn(*iterators, **kwargs)):
                 bridge.emit(item)
             bridge.flush()
 
@@ -244,8 +250,8 @@ class Driver:
             raise Cancelled(f"block run {self.inst.uuid} was cancelled")
 
 
-def _expand(call: Callable[[Any], Any], explode: bool, item: Any) -> Iterator[Any]:
-    return results_of(call(item), explode)
+def _expand(call: Callable[[Any], Any], shaper: Shaper, item: Any) -> Iterator[Any]:
+    return shaper.results(call(item))
 
 
 def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:

@@ -26,6 +26,8 @@ class Partition:
     error: BaseException | None = None
     taken: bool = False  # a dynamic item's first child has started (SPEC §4.10.5)
     share: bool = False  # `share_outputs: true` upstream: children get `value` uncopied
+    names: tuple[str | None, ...] = ()  # per key level: a Mage `block_uuid` child name
+    meta: dict[str, Any] | None = None  # Mage metadata of a dynamic item (child kwargs)
 
 
 Combo = tuple[tuple[int, ...], list[Partition]]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sluicegate.graph.topology import BlockNode
     from sluicegate.kernel.edge import Edge
     from sluicegate.kernel.logs import BlockLog
+    from sluicegate.kernel.mage_outputs import Shaper
     from sluicegate.kernel.outlet import Outlet
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled", "upstream_failed", "skipped"})
@@ -79,6 +80,9 @@ class Instance:
     all_inputs_at_eos: bool = False
     phase_changed: Waiters = field(default_factory=Waiters)
     parts: list[Any] = field(default_factory=list)  # the fanout partitions it was made from
+    names: tuple[str | None, ...] = ()  # per key level: the child name from Mage metadata
+    meta: dict[str, Any] | None = None  # Mage metadata of its dynamic item(s): extra kwargs
+    shaper: Shaper | None = None  # how its return values became items (mage_outputs)
     log: BlockLog | None = None  # where its user code's output and logger lines go
     deadlock_error: dict[str, Any] | None = None
     stop_phase: str = (
@@ -92,7 +96,10 @@ class Instance:
 
     @property
     def uuid(self) -> str:
-        return ":".join([self.node.name, *map(str, self.key)])
+        if not self.names:
+            return ":".join([self.node.name, *map(str, self.key)])
+        shown = (str(k) if n is None else n for k, n in zip(self.key, self.names, strict=True))
+        return ":".join([self.node.name, *shown])
 
     @property
     def terminal(self) -> bool:

@@ -32,6 +32,7 @@ from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.instance import Instance, Totals
 from sluicegate.kernel.logs import LogSink, RunLog
 from sluicegate.kernel.mage_kwargs import mage_kwargs
+from sluicegate.kernel.mage_outputs import add_to_reduce, lineage_names, next_meta
 from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
@@ -130,6 +131,7 @@ class Run:
     def _create(self, block: str, key: tuple[int, ...], parts: list[Partition]) -> None:
         node, plan = self.topology.blocks[block], self.plans[block]
         inst = Instance(node, self.loaded[block], key, plan.topo_index)
+        inst.names, inst.meta = lineage_names(key, parts)
         inst.log = self.logs.open(inst)
         on_item = functools.partial(self._on_item, inst) if node.dynamic else None
         writer = self.store.open(inst) if self.store else None
@@ -165,7 +167,8 @@ class Run:
         task.add_done_callback(self.tasks.discard)
         if not node.dynamic and not node.reduce_output:
             for out in node.outputs:
-                self._offer(out.dst, self.input_index[out.id], Partition(key, inst, True))
+                part = Partition(key, inst, True, names=inst.names)
+                self._offer(out.dst, self.input_index[out.id], part)
 
     def _offer(self, block: str, index: int, part: Partition) -> None:
         if self.stopper.stopping:
@@ -177,6 +180,7 @@ class Run:
     def _on_item(self, parent: Instance, index: int, item: Any) -> None:
         """A dynamic block emitted its `index`-th item: one partition per downstream block."""
         node = parent.node
+        meta, name = next_meta(parent)
         if node.max_children is not None and index >= node.max_children:
             if node.on_max_children == "truncate":
                 return
@@ -190,7 +194,14 @@ class Run:
             self._offer(
                 edge.dst,
                 self.input_index[edge.id],
-                Partition((*parent.key, index), parent, False, item),
+                Partition(
+                    (*parent.key, index),
+                    parent,
+                    False,
+                    item,
+                    names=(*(parent.names or (None,) * len(parent.key)), name),
+                    meta=meta,
+                ),
             )
 
     # ---- finality and reduce ----------------------------------------------------------
@@ -233,12 +244,12 @@ class Run:
         node, plan = self.topology.blocks[block], self.plans[block]
         groups: dict[tuple[int, ...], list[Any]] = {} if len(plan.levels) > 1 else {(): []}
         errors: dict[tuple[int, ...], BaseException] = {}
+        names: dict[tuple[int, ...], tuple[str | None, ...]] = {}
         for inst in sorted(self.by_block[block], key=lambda i: i.key):
             group = groups.setdefault(inst.key[:-1], [])
+            names.setdefault(inst.key[:-1], inst.names[:-1])
             if inst.phase == "succeeded":
-                assert inst.outlet is not None and inst.outlet.retained is not None
-                out = inst.outlet.retained
-                group.append(out[0] if plan.single_output and len(out) == 1 else list(out))
+                add_to_reduce(group, inst, plan.single_output)  # Mage flattens lists
             elif node.on_child_failure == "none_fill":
                 group.append(None)
             elif node.on_child_failure == "fail" and inst.phase != "skipped":
@@ -248,6 +259,7 @@ class Run:
         for edge in node.outputs:
             for prefix, values in groups.items():
                 part = Partition(prefix, None, False, values, errors.get(prefix))
+                part.names = names.get(prefix, ())
                 self._offer(edge.dst, self.input_index[edge.id], part)
 
     # ---- a block run's life -----------------------------------------------------------
@@ -460,6 +472,8 @@ class Run:
         kwargs["context"] = BlockContext(inst, self.run_id, self.variables)
         kwargs["run_id"] = self.run_id
         kwargs["block_uuid"] = inst.uuid
+        if inst.meta:  # Mage passes a dynamic item's metadata as kwargs, last
+            kwargs.update((k, v) for k, v in inst.meta.items() if k not in taken)
         return kwargs
 
     def _log_ports(self, inst: Instance) -> None:
