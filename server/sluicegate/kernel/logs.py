@@ -43,17 +43,21 @@ class LogSink(Protocol):
     def write_log(self, lines: bytes) -> None: ...
 
 
-def utf8_len(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+def size_of(text: str) -> int:
+    """The bytes a log counts: UTF-8, newlines left out (they only separate lines)."""
+    n = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    return n - text.count("\n")
 
 
 class BlockLog:
-    """The log of one block run. Any thread may write; a lock keeps the counts whole."""
+    """The log of one block run. Any thread may write; a lock keeps the counts whole.
+
+    `written` counts every byte written (newlines left out), `kept_bytes` those kept; the
+    difference is the note's "N more bytes not kept"."""
 
     def __init__(self, run: RunLog, owner: BlockRun) -> None:
         self.run, self.owner = run, owner
-        self.kept_bytes = self.kept_lines = 0
-        self.dropped_bytes = self.dropped_lines = 0
+        self.written = self.kept_bytes = self.kept_lines = self.dropped_lines = 0
         self.full = self.closed = False
         self._partial: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -64,8 +68,9 @@ class BlockLog:
         with self._lock:
             if self.closed:
                 return
+            self.written += size_of(text)
             if self.full:
-                self._drop(text, text.count("\n"))
+                self.dropped_lines += text.count("\n")
                 return
             rest = self._partial.pop(stream, "") + text
             if "\n" not in rest and len(rest) <= self.run.max_bytes:
@@ -84,8 +89,9 @@ class BlockLog:
         with self._lock:
             if self.closed:
                 return
+            self.written += size_of(text)
             if self.full:
-                self._drop(text, 1)
+                self.dropped_lines += 1
                 return
             self._keep_all("log", level, [text])
 
@@ -96,14 +102,15 @@ class BlockLog:
                 return
             for stream, rest in self._partial.items():
                 if self.full:
-                    self._drop(rest, 1)
+                    self.dropped_lines += 1
                 else:
                     self._keep_all(stream, STREAM_LEVELS.get(stream, "INFO"), [rest])
             self._partial.clear()
             self.closed = True
-            if self.dropped_bytes:
+            dropped = self.written - self.kept_bytes
+            if dropped > 0:
                 note = (
-                    f"… {self.dropped_bytes} more bytes not kept ({self.dropped_lines} lines): "
+                    f"… {dropped} more bytes not kept ({self.dropped_lines} lines): "
                     f"the log of a block run keeps {self.run.max_bytes} bytes and "
                     f"{self.run.max_lines} lines; raise the run settings log_max_bytes and "
                     "log_max_lines to keep more"
@@ -113,28 +120,22 @@ class BlockLog:
     def _keep_all(self, stream: str, level: str, lines: list[str]) -> None:
         run = self.run
         for i, text in enumerate(lines):
-            size = utf8_len(text)
+            size = size_of(text)
             room = run.max_bytes - self.kept_bytes
             if self.kept_lines >= run.max_lines or room <= 0:
                 self.full = True
-                rest = lines[i:]
-                self._drop("\n".join(rest), len(rest))
+                self.dropped_lines += len(lines) - i
                 return
-            if size > room:
-                kept = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+            if size > room:  # keep the start of the line: the rest is counted as not kept
+                text = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+                size = size_of(text)
                 self.full = True
-                self._drop(text[len(kept) :], 0)
-                text, size = kept, room
             self.kept_bytes += size
             self.kept_lines += 1
             run.keep(self, stream, level, text)
             if self.full:
-                self._drop("\n".join(lines[i + 1 :]), len(lines) - i - 1)
+                self.dropped_lines += len(lines) - i - 1
                 return
-
-    def _drop(self, text: str, lines: int) -> None:
-        self.dropped_bytes += utf8_len(text)
-        self.dropped_lines += lines
 
 
 class RunLog:
