@@ -113,12 +113,15 @@ def load_pipeline(
 def check_pipeline(
     workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
 ) -> tuple[list[PlanError], list[LintWarning]]:
-    """The plan error (at most one: the first) and the lint warnings of a pipeline."""
+    """The plan error (at most one: the first), or the problems of each block file (checked
+    without running them: syntax, unsupported `mage_ai` imports), and the lint warnings."""
+    from sluicegate.blocks.static_check import check_block_files  # blocks imports graph
+
     try:
         topology = load_pipeline(workspace, name, environ=environ)
     except PlanError as exc:
         return [exc], []
-    return [], list(topology.warnings)
+    return list(check_block_files(topology)), list(topology.warnings)
 
 
 def build_topology(

@@ -85,9 +85,7 @@ def with_addons(
     )
 
 
-def _guarded(
-    fn: Fn, takes_kwargs: bool, conditions: list[Fn], block: str, keep_args: bool
-) -> Fn:
+def _guarded(fn: Fn, takes_kwargs: bool, conditions: list[Fn], block: str, keep_args: bool) -> Fn:
     def block_function(*args: Any, **kwargs: Any) -> Any:
         for condition in conditions:
             if not _holds(condition, args, kwargs, block):
@@ -139,9 +137,7 @@ def _sensor(fn: Fn, node: BlockNode, takes_kwargs: bool) -> Fn:
     """Call `fn` every `sensor_interval_s` until it returns true (Mage: every 60 s, for ever);
     fail after `sensor_timeout_s`. Emits nothing, as a Mage sensor's output is empty."""
     interval, timeout = node.sensor_interval_s, node.sensor_timeout_s
-    wants_args = any(
-        p.kind is p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()
-    )
+    wants_args = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values())
 
     def sensor(*args: Any, **kwargs: Any) -> Any:
         start, tries = time.monotonic(), 0

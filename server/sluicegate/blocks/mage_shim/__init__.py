@@ -44,10 +44,10 @@ _INSTEAD: tuple[tuple[str, str], ...] = (
         "take the upstream block's output as a positional argument (an edge in pipeline.yaml) "
         "and pipeline variables from **kwargs",
     ),
-    ("mage_ai.data_preparation.repo_manager", "get_repo_path from mage_ai.settings.repo"),
-    ("mage_ai.orchestration", "a @sensor block that checks the condition itself"),
+    ("mage_ai.data_preparation.repo_manager", "use get_repo_path from mage_ai.settings.repo"),
+    ("mage_ai.orchestration", "write a @sensor block that checks the condition itself"),
 )
-_DEFAULT_INSTEAD = "plain Python: Sluicegate runs Mage block code without Mage's internals"
+_DEFAULT_INSTEAD = "use plain Python: Sluicegate runs Mage block code without Mage's internals"
 
 
 def real_mage_installed() -> bool:
@@ -68,7 +68,7 @@ def instead(module: str) -> str:
 
 def unsupported_message(block: str | None, statement: str, module: str) -> str:
     who = f"block `{block}`" if block else "a block"
-    return f"{who}: `{statement}` is not available in Sluicegate; use {instead(module)} instead"
+    return f"{who}: `{statement}` is not available in Sluicegate; instead, {instead(module)}"
 
 
 def supported_names(module: str) -> tuple[str, ...] | None:
