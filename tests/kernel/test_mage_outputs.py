@@ -59,9 +59,9 @@ def test_items_and_metadata_name_the_children_as_in_mages_guide(stored) -> None:
     assert [u["token"] for u in exported] == ["token-1", "token-2", "token-3"]
     assert [u["id"] for u in exported] == [1, 2, 3]
     # the names reach the live view's phase events and the store's block runs
-    assert {m.uuid for m in out.sink.of_type("phase") if m.block == "add_token"} == {  # type: ignore[union-attr]
-        f"add_token:for_user_{i}" for i in (1, 2, 3)
-    }
+    phases = out.sink.of_type("phase")
+    uuids = {m.uuid for m in phases if m.block == "add_token"}
+    assert uuids == {f"add_token:for_user_{i}" for i in (1, 2, 3)}
     assert reader.block_run("add_token", "add_token:for_user_3")["status"] == "succeeded"
 
 
@@ -115,8 +115,8 @@ def test_each_yield_is_a_child_and_a_pair_with_a_dict_names_it(stored) -> None: 
     ],
 )
 def test_shapes_mage_reads_differently_fail_naming_the_block(
-    run_fixture, pipeline: str, block: str, words: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    run_fixture: Any, pipeline: str, block: str, words: list[str]
+) -> None:
     out = run_fixture(pipeline)
     assert out.result.status == "failed"
     error = out.report["blocks"][block]["error"]
