@@ -1,9 +1,11 @@
 // The run view's side panel for one block: its label and phase, what it waits on, where its
 // time went (busy / starved / backpressured / waiting), items and bytes in and out, its error,
-// the buffers around it, and for a replicated block its child counters and paged children.
+// the buffers around it, for a replicated block its child counters and paged children, and
+// its log (the block's and its children's print() and logger lines, paged).
 import { h, clear, append, fmtNumber, fmtBytes } from "../core/dom.js";
 import { prettyLabel, toneOf } from "../graph/tone.js";
 import { childrenList } from "./children.js";
+import { blockLog } from "./log_pane.js";
 
 const FRACS = [["busy", "busy"], ["starved", "starved"], ["backpressured", "backpressured"], ["waiting", "waiting"]];
 const COUNTERS = ["expected", "spawned", "queued", "running", "succeeded", "failed", "cancelled", "upstream_failed", "skipped"];
@@ -45,6 +47,7 @@ export function blockDetail({ runId, block, onInspect }) {
   const stats = h("div.detail-stats");
   const chip = h("span.state-chip");
   const replicated = block.replicated;
+  const log = blockLog({ runId, block: block.name });
   const list = replicated ? childrenList({ runId, block: block.name, onOpen: (child) => onInspect({ block: block.name, uuid: child.uuid }) }) : null;
   const el = h("div.block-detail", { "data-panel": "run-block", "data-block": block.name },
     h("div.panel-head", {},
@@ -53,12 +56,21 @@ export function blockDetail({ runId, block, onInspect }) {
       h("div.detail-chip-row", {}, chip),
       replicated ? null : h("div.panel-buttons", {}, h("button", { type: "button", on: { click: () => onInspect({ block: block.name, uuid: block.name }) } }, "Inspect output"))),
     stats,
-    list ? h("section.panel-section", {}, h("h3", {}, "Children"), list.el) : null);
+    list ? h("section.panel-section", {}, h("h3", {}, "Children"), list.el) : null,
+    h("section.panel-section", {}, h("h3", {}, "Log"), log.el));
   let last = "";
   let lastRefresh = 0;
+  let lastLog = Date.now();
+  let lastPhase = null;
   return {
     el,
     update(t, state) {
+      const phase = t ? t.phase : null;
+      if (phase !== lastPhase || (phase === "running" && Date.now() - lastLog > 2000)) {
+        if (lastPhase !== null || phase === "running") log.refresh();
+        lastPhase = phase;
+        lastLog = Date.now();
+      }
       const key = JSON.stringify([t, state && edgeKey(block.name, state)]);
       if (key === last) return;
       last = key;
