@@ -24,8 +24,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def files(root: Path) -> set[str]:
-    """Every file under `root` but Python's byte-code caches."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if "__pycache__" not in p.parts}
+    """Every file and folder under `root` (byte-code caches too: none may appear in Mage's
+    folders)."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
 def report_of(path: Path) -> dict[str, object]:
