@@ -122,7 +122,9 @@ def test_code_with_a_syntax_error_is_saved_and_reported(editor: WorkspaceEditor)
     assert error["line"] == 1 and error["block"] == "clean"
     assert error["where"] == "pipelines/etl/clean.py"
     assert error["message"].startswith("syntax error at line 1: ")
-    assert state["error"] is None  # the pipeline itself still plans
+    # The pipeline cannot run until the block is fixed: it says so, naming the block.
+    assert state["error"]["block"] == "clean"
+    assert "syntax error at line 1" in state["error"]["message"]
 
 
 def test_update_code_of_an_unknown_block(editor: WorkspaceEditor, workspace: Path) -> None:
