@@ -15,6 +15,7 @@ FIGURES = {
     "b1_first_output": ("stream_first_s", "batch_first_s", "ratio_to_critical_path"),
     "b2_child_overhead": ("children_per_s",),
     "b3_stream_throughput": ("ratio", "engine_s", "plain_s"),
+    "b3d_dict_isolation": ("ratio", "engine_s", "plain_s"),
     "b4_memory_generator": ("peak_rss_mb_50", "peak_rss_mb_500", "ratio"),
 }
 # Smoke-tested in their own tier: b5 and b6 need the server (tests/web), b7 the browser

@@ -45,6 +45,11 @@ def test_a_generator_changing_what_it_yielded_does_not_change_what_was_emitted(
     assert reader.items("tag", "tag") == [{"n": n, "tags": ["tag"]} for n in range(3)]
 
 
+def test_a_stream_block_reusing_one_output_object_emits_each_value(run_fixture, workspace):
+    _, reader = _run_stored(workspace, run_fixture, "isolation_stream", "stream")
+    assert _only(reader, "gather") == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
 def test_share_outputs_hands_consumers_the_same_object(run_fixture, workspace: Path):
     spec = workspace / "pipelines" / "isolation_mutation" / "pipeline.yaml"
     spec.write_text(
@@ -122,8 +127,8 @@ def test_share_outputs_lets_an_uncopyable_value_through(run_fixture, workspace: 
     ],
 )
 def test_immutable_values_are_shared_and_others_copied(value: Any, shared: bool) -> None:
-    from sluicegate.kernel.isolation import Owner
+    from sluicegate.kernel.isolation import owner
 
-    copy = Owner("block `x`")(value)
+    copy = owner("block `x`")(value)
     assert copy == value
     assert (copy is value) is shared

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
-from sluicegate.kernel.isolation import Owner, copy_items, where_of
+from sluicegate.kernel.isolation import Owner, copy_items, owner, where_of
 from sluicegate.kernel.mage_outputs import Shaper, shaper_for
 from sluicegate.kernel.sizing import Sizer
 from sluicegate.kernel.slices import READ_BATCH, close_iterator, pull
@@ -53,7 +53,7 @@ class Driver:
         ports = [out.src_port for out in outputs]
         self.where = where_of(inst.block, inst.uuid, ports)
         snapshot = inst.loaded.is_generator and not inst.node.share_outputs
-        self.own: Owner | None = Owner(self.where) if snapshot else None
+        self.own: Owner | None = owner(self.where) if snapshot else None
         self.shaper = inst.shaper = shaper_for(inst)  # Mage's output conventions
 
     # ---- entry ------------------------------------------------------------------------

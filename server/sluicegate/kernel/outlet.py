@@ -109,13 +109,13 @@ class Outlet:
         if self.retained is not None:
             self.retained.extend(items)
         for edge in self.edges:
-            if copies is None or edge.discarding or not copies.needed:
+            if copies is None or edge.discarding:
                 edge.put(items, nbytes, rows)
             elif not owner_taken:
                 owner_taken = True
                 edge.put(items, nbytes, rows)
-            else:
-                edge.put(copies(items), nbytes, rows)
+            else:  # the same list when every item is immutable
+                edge.put(copies(items) if copies.needed else items, nbytes, rows)
         if self.on_item is not None:
             for item in items:
                 index = self.emitted

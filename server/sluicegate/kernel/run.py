@@ -30,6 +30,7 @@ from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.fanout import Combo, Fanout, Partition
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.instance import Instance, Totals
+from sluicegate.kernel.isolation import copy_value, where_of
 from sluicegate.kernel.logs import LogSink, RunLog
 from sluicegate.kernel.mage_kwargs import mage_kwargs
 from sluicegate.kernel.mage_outputs import add_to_reduce, lineage_names, next_meta
@@ -135,8 +136,14 @@ class Run:
         inst.log = self.logs.open(inst)
         on_item = functools.partial(self._on_item, inst) if node.dynamic else None
         writer = self.store.open(inst) if self.store else None
+        ports = [out.src_port for out in node.outputs]
         inst.outlet = Outlet(
-            retain=plan.retain, on_item=on_item, max_pending=node.max_pending_children, store=writer
+            retain=plan.retain,
+            on_item=on_item,
+            max_pending=node.max_pending_children,
+            store=writer,
+            share=node.share_outputs,
+            where=where_of(block, inst.uuid, ports),
         )
         inst.parts = parts
         for static, part in zip(node.inputs, parts, strict=True):
@@ -154,8 +161,10 @@ class Run:
                 edge.producer, edge.consumer = part.producer, inst
                 if part.error is not None:
                     edge.fail(part.error)
-                else:
-                    edge.put([part.value], 0.0, 1)
+                else:  # every child run gets its own copy of the item (SPEC §4.11.1)
+                    where = where_of(static.src, src, [static.src_port])
+                    value = part.value if part.share else copy_value(part.value, where)
+                    edge.put([value], 0.0, 1)
                     edge.close()
             inst.inputs.append(edge)
             self.edges_by_static[static.id].append(edge)
@@ -199,6 +208,7 @@ class Run:
                     parent,
                     False,
                     item,
+                    share=node.share_outputs,
                     names=(*(parent.names or (None,) * len(parent.key)), name),
                     meta=meta,
                 ),
@@ -259,6 +269,7 @@ class Run:
         for edge in node.outputs:
             for prefix, values in groups.items():
                 part = Partition(prefix, None, False, values, errors.get(prefix))
+                part.share = node.share_outputs
                 part.names = names.get(prefix, ())
                 self._offer(edge.dst, self.input_index[edge.id], part)
 
