@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -167,3 +168,32 @@ def test_a_file_no_block_uses_is_not_a_change(workspace: Path) -> None:
     write(workspace / ETL / "helpers.py", "X = 1\n")
     assert tracker.change("etl", {"helpers.py"}) is None
     assert tracker.change("nope", {"x.py"}) is None
+
+
+def test_an_edit_of_a_mage_block_file_outside_the_pipeline_folder_arrives(
+    tmp_path: Path,
+) -> None:
+    """A Mage project keeps block code in `transformers/` etc., not in the pipeline's folder:
+    an edit there reaches every pipeline that uses the file; so does an edit of a pipeline's
+    metadata.yaml."""
+    root = tmp_path / "mage"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "mage_project"
+    shutil.copytree(fixture, root)
+    code = root / "transformers" / "add_totals.py"
+    edited = code.read_text() + "\n# edited in another editor\n"
+    seen, elapsed = watch_while(
+        root,
+        lambda: write(code, edited),
+        lambda c: c.pipeline == "etl_demo" and c.kind == "block",
+    )
+    change = seen[-1]
+    assert change.block == "add_totals" and change.code == edited
+    assert elapsed < 3
+
+    metadata = root / "pipelines" / "etl_demo" / "metadata.yaml"
+    seen, _ = watch_while(
+        root,
+        lambda: write(metadata, metadata.read_text() + "\n"),
+        lambda c: c.pipeline == "etl_demo" and c.kind == "pipeline",
+    )
+    assert seen[-1].spec is not None

@@ -1,11 +1,13 @@
-"""Watching `<workspace>/pipelines/` so that an edit made in any editor reaches the browser.
+"""Watching a workspace so that an edit made in any editor reaches the browser.
 
     await watch_workspace(root, on_change, stop_event=stop)
 
 Each batch of file events (grouped over at most 100 ms) becomes one `WorkspaceChange` per
-pipeline concerned. Hidden files (our own `.name.xxx.tmp` atomic writes, `.#name`, vim's
-`.name.swp`), backups (`name~`), `__pycache__` and everything under `.sluicegate/` are
-ignored. Edits made through `WorkspaceEditor` are files too, so they are reported the same way.
+pipeline concerned: files in `pipelines/<name>/`, and block files elsewhere in the workspace
+that a pipeline uses (a shared `blocks/` folder, a Mage project's `transformers/`). Hidden
+files (our own `.name.xxx.tmp` atomic writes, `.#name`, vim's `.name.swp`), backups
+(`name~`), `__pycache__` and everything under `.sluicegate/` are ignored. Edits made
+through `WorkspaceEditor` are files too, so they are reported the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 ChangeKind = Literal["pipeline", "block", "deleted", "created"]
 RESTART_DELAYS_S = (0.2, 1.0, 5.0)  # after the 1st, 2nd, 3rd and later failures in a row
 _IGNORED_ENDINGS = ("~", ".tmp", ".swp", ".swo", ".swx", ".pyc", ".bak", ".orig")
+# The files that describe a pipeline: Sluicegate's, and a Mage project's.
+_PIPELINE_FILES = frozenset({PIPELINE_FILE, "metadata.yaml"})
 
 
 @dataclass(frozen=True)
@@ -65,19 +69,30 @@ class WorkspaceTracker:
         self.base = (root / PIPELINES).resolve()
         self.known = set(list_pipelines(root))
         self.last_valid: dict[str, dict[str, Any]] = {}
+        # Block files outside their pipeline's folder: real path -> {(pipeline, file as named)}
+        self.users: dict[Path, set[tuple[str, str]]] = {}
         for name in self.known:
             with contextlib.suppress(SluicegateError):  # gone or unreadable: no valid state
-                self._remember(read_pipeline(root, name))
+                state = read_pipeline(root, name)
+                self._index(state)
+                self._remember(state)
 
     def wanted(self, _change: Change, path: str) -> bool:
-        """Whether a file event may matter: pipeline folders, pipeline.yaml and .py files."""
-        parts = self._parts(path)
+        """Whether a file event may matter: pipeline folders, their pipeline files and .py
+        files anywhere in the workspace (but not under `.sluicegate/` or hidden folders)."""
+        try:
+            parts = PurePath(path).relative_to(self.root).parts
+        except ValueError:
+            return False
         if not parts or any(p.startswith(".") or p == "__pycache__" for p in parts):
             return False
         name = parts[-1]
         if name.endswith(_IGNORED_ENDINGS) or name == "4913" or name.startswith("#"):
             return False  # editor swap and backup files (vim writes 4913 to test the folder)
-        return len(parts) == 1 or name == PIPELINE_FILE or name.endswith(".py")
+        if name.endswith(".py"):
+            return True
+        in_pipelines = parts[0] == PIPELINES
+        return in_pipelines and (len(parts) == 2 or (len(parts) == 3 and name in _PIPELINE_FILES))
 
     def changes(self, paths: Iterable[str]) -> list[WorkspaceChange]:
         touched: dict[str, set[str]] = {}
@@ -85,6 +100,8 @@ class WorkspaceTracker:
             parts = self._parts(path)
             if parts:
                 touched.setdefault(parts[0], set()).add("/".join(parts[1:]))
+            for pipeline, file in self.users.get(Path(path).resolve(), ()):
+                touched.setdefault(pipeline, set()).add(file)
         found = (self._change(name, files) for name, files in sorted(touched.items()))
         return [c for c in found if c is not None]
 
@@ -113,13 +130,15 @@ class WorkspaceTracker:
         by_file = {info["file"]: name for name, info in reversed(state["blocks"].items())}
         blocks = sorted({by_file[f] for f in files if f in by_file})
         kind: ChangeKind = "pipeline"
+        described = bool(files & _PIPELINE_FILES)
         if pipeline not in self.known:
             kind = "created"
-        elif PIPELINE_FILE not in files and len(blocks) == 1:
+        elif not described and len(blocks) == 1:
             kind = "block"
-        elif PIPELINE_FILE not in files and not blocks:
+        elif not described and not blocks:
             return None  # only files no block uses
         self.known.add(pipeline)
+        self._index(state)
         block = blocks[0] if kind == "block" else None
         error = state["error"] or _block_error(state, block)
         last = self.last_valid.get(pipeline) if error else None
@@ -133,6 +152,19 @@ class WorkspaceTracker:
             error=error,
             last_valid=last,
         )
+
+    def _index(self, state: dict[str, Any]) -> None:
+        """Note which files outside the pipeline's folder its blocks use."""
+        name = state["name"]
+        folder = self.base / name
+        for users in self.users.values():
+            users -= {u for u in users if u[0] == name}
+        for info in state["blocks"].values():
+            file = info.get("file")
+            if file and (file.startswith("../") or "/" in file):
+                real = (folder / file).resolve()
+                if not real.is_relative_to(folder):
+                    self.users.setdefault(real, set()).add((name, file))
 
     def _remember(self, state: dict[str, Any]) -> None:
         if state["error"] is None and _block_error(state, None) is None:
@@ -203,7 +235,7 @@ class _Watch:
         (self.root / PIPELINES).mkdir(parents=True, exist_ok=True)
         tracker = await asyncio.to_thread(WorkspaceTracker, self.root)
         async for batch in awatch(
-            tracker.base,
+            self.root,
             watch_filter=tracker.wanted,
             debounce=debounce_ms,
             step=30,
