@@ -159,3 +159,19 @@ def test_counters_as_prometheus_text(run_fixture):  # type: ignore[no-untyped-de
         in text
     )
     assert "# TYPE sluicegate_port_fill_items gauge" in text
+
+
+def test_a_dynamic_block_without_downstream_blocks_is_never_held_back(run_fixture):  # type: ignore[no-untyped-def]
+    """Its items make no children, so none is pending: more than max_pending_children items
+    (50 > 10) must not back-pressure it forever (a notebook cell of a dynamic block too)."""
+    ran = run_fixture("dynamic_sink")
+    assert ran.result.ok, ran.result.error
+    assert ran.report["blocks"]["emit"]["items_out"] == 50
+
+
+def test_max_pending_children_counts_items_with_two_downstream_blocks(run_fixture):  # type: ignore[no-untyped-def]
+    ran = run_fixture("dynamic_two_consumers")
+    assert ran.result.ok, ran.result.error
+    for block in ("left", "right"):
+        children = ran.report["blocks"][block]["children"]
+        assert children["spawned"] == children["succeeded"] == 40

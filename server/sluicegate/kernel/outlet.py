@@ -42,6 +42,7 @@ class Outlet:
         retain: bool = False,
         on_item: Callable[[int, Any], None] | None = None,
         max_pending: int = 1000,
+        fanout: int = 1,
         store: OutputSink | None = None,
         share: bool = False,
         where: str = "a block",
@@ -50,7 +51,10 @@ class Outlet:
         self.retained: list[Any] | None = [] if retain else None
         self.on_item = on_item
         self.max_pending = max_pending
-        self.pending = 0
+        # Each dynamic item is one partition per downstream block, taken once each; with
+        # no downstream block (a dynamic sink, or a notebook cell) nothing is pending.
+        self.fanout = fanout
+        self.pending = 0  # partitions not yet taken by a child run
         self.pending_changed = Waiters()
         self.store = store
         self.share = share
@@ -81,15 +85,15 @@ class Outlet:
         return max(full, key=lambda e: e.fill_ratio()) if full else None
 
     def full(self) -> bool:
-        if self.dynamic and self.pending >= self.max_pending:
+        if self.dynamic and self.fanout and self.pending >= self.max_pending * self.fanout:
             return True
         return any(e.full() for e in self.edges)
 
     def room(self) -> int:
         """Items that may be emitted now without passing any edge's capacity."""
         rooms = [e.room() for e in self.edges]
-        if self.dynamic:
-            rooms.append(max(0, self.max_pending - self.pending))
+        if self.dynamic and self.fanout:
+            rooms.append(max(0, self.max_pending - -(-self.pending // self.fanout)))
         return min(rooms) if rooms else MAX_ROWS
 
     def all_discarding(self) -> bool:
@@ -120,13 +124,13 @@ class Outlet:
             for item in items:
                 index = self.emitted
                 self.emitted += 1
-                self.pending += 1
+                self.pending += self.fanout
                 self.on_item(index, item)
         else:
             self.emitted += len(items)
 
     def consumed(self, count: int = 1) -> None:
-        """Children took `count` dynamic items: the parent may emit again."""
+        """Child runs took `count` partitions of dynamic items: the parent may emit again."""
         self.pending -= count
         self.pending_changed.wake()
 

@@ -141,6 +141,7 @@ class Run:
             retain=plan.retain,
             on_item=on_item,
             max_pending=node.max_pending_children,
+            fanout=len(node.outputs),
             store=writer,
             share=node.share_outputs,
             where=where_of(block, inst.uuid, ports),
