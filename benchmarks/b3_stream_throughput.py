@@ -15,6 +15,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,27 @@ TARGET = 3.0
 
 
 def kwargs_like_kernel(variables: dict[str, Any], block: str) -> dict[str, Any]:
-    """What the kernel passes in `**kwargs` (Run.kwargs_for): variables plus four keys."""
+    """What the kernel passes in `**kwargs` (Run.kwargs_for): the variables, Mage's kwargs
+    (`execution_date`, `ds`, `hr`, `env`, `event`, `pipeline_uuid`, `configuration`,
+    `repo_path`, as a Mage block expects them) and `logger`, `context`, `run_id`,
+    `block_uuid`: the same number of keys, so both sides pay the same call."""
+    now = datetime.now(UTC)
     logger = logging.getLogger(f"sluicegate.block.{block}")
-    return {**variables, "logger": logger, "context": None, "run_id": "plain", "block_uuid": block}
+    return {
+        **variables,
+        "execution_date": now,
+        "ds": now.strftime("%Y-%m-%d"),
+        "hr": now.strftime("%H"),
+        "env": "dev",
+        "event": {},
+        "pipeline_uuid": "pass_through",
+        "configuration": {},
+        "repo_path": ".",
+        "logger": logger,
+        "context": None,
+        "run_id": "plain",
+        "block_uuid": block,
+    }
 
 
 def stage(fn: Callable[..., Any], kwargs: dict[str, Any], items: Iterator[Any]) -> Iterator[Any]:

@@ -47,9 +47,8 @@ from sluicegate.graph.spec import BlockSpec, EdgeSpec, RunSettingsSpec
 CASES_PER_OPERATION = 70  # 31 operations: about 2,200 requests
 MIN_REQUESTS = 2000
 # Pipelines whose blocks end quickly: a notebook cell runs until its code returns (or the run
-# is cancelled), so a cell of `stuck` would hold its request open for good. `fanout` is left
-# out because the cell of its dynamic `emit` (3,000 items, keep_outputs: none) never returns.
-QUICK_PIPELINES = {"seed_stream", "etl_sort_join", "deadlock_diamond", "crash", "flaky"}
+# is cancelled), so a cell of `stuck` would hold its request open for good.
+QUICK_PIPELINES = {"seed_stream", "etl_sort_join", "deadlock_diamond", "crash", "flaky", "fanout"}
 # Body fields that name things, and the names the fuzzer may put there.
 NAME_FIELDS = {
     "name": "block",
