@@ -2,8 +2,9 @@
 
 The `trap` pipeline (tests/web/fixtures/trap/) outputs objects whose unpickling appends the
 unpickling process's pid to a marker file. The kernel pickles them when it stores them, and
-may unpickle them when it replays stored outputs (a notebook cell on stored upstreams); the
-server must not, whatever route is asked.
+may unpickle them when it copies a value for a second consumer (value isolation) or replays
+stored outputs (a notebook cell on stored upstreams); the server must not, whatever route is
+asked.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ def _every_read_route(http: TestClient | httpx.Client, run_id: str) -> list[dict
     return pages
 
 
+def _lines(marker: Path) -> list[str]:
+    return marker.read_text().split() if marker.exists() else []
+
+
 def _pids(marker: Path) -> set[int]:
     return {int(x) for x in marker.read_text().split()} if marker.exists() else set()
 
@@ -64,8 +69,12 @@ def test_a_real_server_never_unpickles_stored_outputs(workspace: Path, tmp_path:
         kernel_pid = wait_kernel_ready(http)["pid"]
         run_id = start_run(http, "trap", marker=str(marker))
         wait_run(http, run_id)
+        during_run = _lines(marker)
+        assert _pids(marker) <= {kernel_pid}, f"unpickled by {_pids(marker)}"
         pages = _every_read_route(http, run_id)
-        assert not marker.exists(), f"unpickled by {_pids(marker)}; server {server.process.pid}"
+        assert _lines(marker) == during_run, (
+            f"a read route unpickled: {_pids(marker)}; server {server.process.pid}"
+        )
 
         # The pages show the kernel's reprs of the objects, taken when it stored them.
         make = pages[0]["preview"]
@@ -126,8 +135,10 @@ def test_outputs_stored_by_an_older_version_get_a_notice_not_data(
 ) -> None:
     """Runs stored before views existed: their pages say so; the server does not unpickle."""
     wait_kernel_ready(client)
-    run_id = start_run(client, "trap", marker=str(tmp_path / "marker.txt"))
+    marker = tmp_path / "marker.txt"
+    run_id = start_run(client, "trap", marker=str(marker))
     wait_run(client, run_id)
+    during_run = _lines(marker)  # the kernel's own copies, if any
     for block in (workspace / ".sluicegate" / "runs" / run_id / "blocks").iterdir():
         index = block / "index.jsonl"
         lines = [json.loads(line) for line in index.read_text().splitlines()]
@@ -138,4 +149,4 @@ def test_outputs_stored_by_an_older_version_get_a_notice_not_data(
     assert page.json()["preview"]["kind"] == "notice"
     assert "older version" in page.json()["preview"]["text"]
     assert page.json()["total"] == 3 and page.json()["meta"]["count"] == 3
-    assert not (tmp_path / "marker.txt").exists()
+    assert _lines(marker) == during_run
