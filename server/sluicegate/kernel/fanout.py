@@ -67,19 +67,30 @@ class Fanout:
         return combos
 
     def _lineage(self, index: int, part: Partition) -> list[Combo]:
-        prefix = part.key
-        choice: list[Partition] = []
-        for i, pool in enumerate(self.parts):
-            if i == index:
-                choice.append(part)
-                continue
-            found = pool[0] if not self.contributes[i] and pool else None
-            found = found or next((p for p in pool if p.key == prefix), None)
-            if found is None:
-                return []
-            choice.append(found)
-        self.made += 1
-        return [(prefix, choice)]
+        """A keyed partition completes at most its own lineage; a plain input's partition,
+        the last to arrive, completes every lineage that all keyed inputs already have."""
+        if self.contributes[index]:
+            prefixes = [part.key]
+        else:
+            keyed = next(p for i, p in enumerate(self.parts) if self.contributes[i])
+            prefixes = [p.key for p in keyed]
+        combos: list[Combo] = []
+        for prefix in prefixes:
+            choice: list[Partition] = []
+            for i, pool in enumerate(self.parts):
+                if i == index:
+                    found: Partition | None = part
+                elif not self.contributes[i]:
+                    found = pool[0] if pool else None
+                else:
+                    found = next((p for p in pool if p.key == prefix), None)
+                if found is None:
+                    break
+                choice.append(found)
+            else:
+                combos.append((prefix, choice))
+        self.made += len(combos)
+        return combos
 
     def _zip(self) -> list[Combo]:
         combos: list[Combo] = []
