@@ -67,36 +67,8 @@ class DeadlockDetector:
                 graph.setdefault(slot, [Hop(slot, "held", h) for h in blocked_holders])
         return graph
 
-    def find_cycle(self, graph: dict[Node, list[Hop]]) -> list[Hop] | None:
-        """A cycle of hops, found by depth-first search, or None."""
-        color: dict[Node, int] = {}
-        for start in graph:
-            if color.get(start):
-                continue
-            nodes: list[Node] = [start]
-            hops: list[Hop] = []
-            pending = [iter(graph.get(start, []))]
-            color[start] = 1
-            while pending:
-                hop = next(pending[-1], None)
-                if hop is None:
-                    color[nodes.pop()] = 2
-                    pending.pop()
-                    if hops:
-                        hops.pop()
-                    continue
-                seen = color.get(hop.target)
-                if seen == 1:
-                    return [*hops[nodes.index(hop.target) :], hop]
-                if seen is None:
-                    color[hop.target] = 1
-                    nodes.append(hop.target)
-                    hops.append(hop)
-                    pending.append(iter(graph.get(hop.target, [])))
-        return None
-
     def check(self) -> None:
-        cycle = self.find_cycle(self.wait_for())
+        cycle = find_cycle(self.wait_for())
         if cycle is None:
             return
         message, suggestion, hops = describe(self.run, cycle)
@@ -144,6 +116,35 @@ class DeadlockDetector:
             run_id=run.run_id, cycle=hops, message=message, suggestion=suggestion, action="fail"
         )
         run.stopper.stop()
+
+
+def find_cycle(graph: dict[Node, list[Hop]]) -> list[Hop] | None:
+    """A cycle of hops, found by depth-first search, or None."""
+    color: dict[Node, int] = {}
+    for start in graph:
+        if color.get(start):
+            continue
+        nodes: list[Node] = [start]
+        hops: list[Hop] = []
+        pending = [iter(graph.get(start, []))]
+        color[start] = 1
+        while pending:
+            hop = next(pending[-1], None)
+            if hop is None:
+                color[nodes.pop()] = 2
+                pending.pop()
+                if hops:
+                    hops.pop()
+                continue
+            seen = color.get(hop.target)
+            if seen == 1:
+                return [*hops[nodes.index(hop.target) :], hop]
+            if seen is None:
+                color[hop.target] = 1
+                nodes.append(hop.target)
+                hops.append(hop)
+                pending.append(iter(graph.get(hop.target, [])))
+    return None
 
 
 def describe(run: Run, cycle: list[Hop]) -> tuple[str, dict[str, Any] | None, list[dict[str, Any]]]:
