@@ -59,7 +59,7 @@ export function blockPanel(ctx, block) {
     problems.length ? h("div.panel-problems", {}, problems) : null,
     section("Fan-out",
       checkbox({ label: "dynamic: every output item is a child run downstream", name: "dynamic", value: st.dynamic, save: save("dynamic"),
-        help: "Each item this block emits creates one child run of every downstream block (SPEC §4.10)." }),
+        help: "Each item this block emits creates one child run of every downstream block." }),
       checkbox({ label: "reduce_output: gather this block's children", name: "reduce_output", value: st.reduce_output, save: save("reduce_output"),
         help: "Closes the dynamic level: downstream blocks receive the list of all children's outputs, in lineage order." }),
       select({ label: "match (two dynamic upstreams)", name: "match", value: st.match, inherit: "product (default)", save: save("match"),
