@@ -19,7 +19,8 @@ from sluicegate.errors import Cancelled, PlanError, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.isolation import Owner, copy_items, owner, where_of
-from sluicegate.kernel.mage_outputs import Shaper, shaper_for
+from sluicegate.kernel.mage_lineage import shaper_for
+from sluicegate.kernel.mage_outputs import Shaper
 from sluicegate.kernel.sizing import Sizer
 from sluicegate.kernel.slices import READ_BATCH, close_iterator, pull
 from sluicegate.kernel.stream_inputs import StreamBridge

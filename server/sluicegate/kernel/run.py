@@ -33,7 +33,7 @@ from sluicegate.kernel.instance import Instance, Totals
 from sluicegate.kernel.isolation import copy_value, where_of
 from sluicegate.kernel.logs import LogSink, RunLog
 from sluicegate.kernel.mage_kwargs import mage_kwargs
-from sluicegate.kernel.mage_outputs import add_to_reduce, lineage_names, next_meta
+from sluicegate.kernel.mage_lineage import add_to_reduce, lineage_names, next_meta
 from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
