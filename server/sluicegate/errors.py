@@ -42,12 +42,14 @@ class BlockLoadError(PlanError):
 
 class BlockLoadErrors(PlanError):
     """Several block files cannot be loaded: every one is checked before a run starts and
-    all problems are reported together. `errors` holds each block's BlockLoadError."""
+    all problems are reported together. `errors` holds each block's BlockLoadError (each
+    naming its file); `where` is the pipeline's file."""
 
-    def __init__(self, errors: list[BlockLoadError]) -> None:
+    def __init__(self, errors: list[BlockLoadError], *, where: str = "") -> None:
         lines = "\n".join(f"- {e}" for e in errors)
         super().__init__(
             f"{len(errors)} blocks cannot be loaded; fix each:\n{lines}",
+            where=where,
             block=", ".join(e.block for e in errors),
         )
         self.errors = errors

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sluicegate.errors import BlockLoadError
+from sluicegate.errors import BlockLoadError, PlanError
 from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.store import OutputStore
 
@@ -89,10 +89,11 @@ def test_block_with_syntax_error_names_the_line(run_fixture):
 
 
 def test_two_multi_item_inputs_on_a_per_item_block_is_a_plan_error(run_fixture):
-    out = run_fixture("two_streams")
-    assert out.result.status == "failed"
-    assert "block 'J' has 2 multi-item inputs" in (out.result.error or "")
-    assert "stream: true" in (out.result.error or "")
+    with pytest.raises(PlanError) as info:  # before any block runs (graph.replication)
+        run_fixture("two_streams")
+    assert "block 'J' has 2 multi-item inputs" in str(info.value)
+    assert "stream: true" in str(info.value)
+    assert info.value.where == "pipelines/two_streams/pipeline.yaml"
 
 
 def test_stored_outputs_are_readable_by_a_new_process(run_fixture, workspace: Path):

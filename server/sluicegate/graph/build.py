@@ -27,6 +27,7 @@ from sluicegate.graph.mage_project import (
     mage_pipeline_file,
     read_mage_spec,
 )
+from sluicegate.graph.replication import replicate
 from sluicegate.graph.settings import base_layers, env_max_children, port_config, run_settings
 from sluicegate.graph.spec import BlockSpec, PipelineSpec, WorkspaceSpec, check_pipeline_name
 from sluicegate.graph.topology import BlockNode, EdgeNode, LintWarning, Topology
@@ -105,6 +106,8 @@ def load_pipeline(
         settings=settings,
         environ=environ,
     )
+    topology = dataclasses.replace(topology, where=where)
+    check_replication(topology)
     if mage is None:
         return topology
     return dataclasses.replace(topology, warnings=(*mage.warnings, *topology.warnings))
@@ -122,6 +125,14 @@ def check_pipeline(
     except PlanError as exc:
         return [exc], []
     return list(check_block_files(topology)), list(topology.warnings)
+
+
+def check_replication(topology: Topology) -> None:
+    """The plan errors of dynamic levels and input styles (`graph.replication`), with each
+    block function's shape read from its source without running it."""
+    from sluicegate.blocks.shape import file_shape  # blocks imports graph
+
+    replicate(topology, {name: file_shape(node.path) for name, node in topology.blocks.items()})
 
 
 def build_topology(

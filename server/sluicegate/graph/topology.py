@@ -137,6 +137,7 @@ class Topology:
     settings: RunSettings = field(default_factory=RunSettings)
     variables: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[LintWarning, ...] = ()
+    where: str = ""  # the pipeline's file (pipeline.yaml or Mage's metadata.yaml), for errors
 
     def upstream(self, block: str) -> list[str]:
         return [e.src for e in self.blocks[block].inputs]

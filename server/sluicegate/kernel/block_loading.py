@@ -39,7 +39,7 @@ def load_all(topology: Topology) -> dict[str, LoadedBlock]:
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise BlockLoadErrors(errors)
+        raise BlockLoadErrors(errors, where=topology.where)
     return loaded
 
 

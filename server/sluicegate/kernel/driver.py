@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sluicegate.errors import Cancelled, PlanError, UpstreamError
+from sluicegate.errors import Cancelled, UpstreamError
 from sluicegate.kernel.context import current
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.isolation import Owner, copy_items, owner, where_of
@@ -73,16 +73,8 @@ class Driver:
             ]
             await self._drive(self._once(functools.partial(fn, *args, **kwargs)))
             return self.captured
+        # at most one multi-item input: planning refuses more (graph.replication)
         multi = [i for i, single in enumerate(self.single) if not single]
-        if len(multi) > 1:
-            ports = ", ".join(inst.inputs[i].static_id for i in multi)
-            raise PlanError(
-                f"block '{inst.block}' has {len(multi)} multi-item inputs ({ports}) and is called "
-                "once per item; set `stream: true` or `collect: true` on it, or make its "
-                "upstreams dynamic so that each child gets one item",
-                block=inst.block,
-                field="inputs",
-            )
         values: list[Any] = [
             None if not single else await self._read_all(e, True)
             for e, single in zip(inst.inputs, self.single, strict=True)

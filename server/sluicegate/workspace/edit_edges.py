@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sluicegate.errors import Conflict, NotFound, PlanError
+from sluicegate.graph.build import pipeline_file
 from sluicegate.graph.hints import did_you_mean, listing
 from sluicegate.workspace.references import drop_port, edge_ends, edge_id, end_text
 from sluicegate.workspace.staging import Data, EditorBase
@@ -54,6 +55,7 @@ class EdgeEdits(EditorBase):
         if "from" in settings or "to" in settings:
             raise PlanError(
                 "an edge's ends cannot be changed; remove the edge and add another",
+                where=pipeline_file(pipeline),
                 field="from" if "from" in settings else "to",
             )
         with self._lock:
