@@ -108,9 +108,8 @@ class _Checker:
             order = topo_order(list(self.blocks), pairs)
         except CycleError as exc:
             raise self.fail(
-                f"edges form a cycle {exc}; cycles are not supported (SPEC §4.13.4 allows one "
-                "only through a full edge, which Sluicegate does not run yet); remove one of "
-                "these edges",
+                f"edges form a cycle {exc}; a pipeline must be acyclic (feedback edges are not "
+                "supported); remove one of these edges",
                 block=exc.cycle[0],
                 field="edges",
             ) from None
