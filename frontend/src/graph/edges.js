@@ -1,6 +1,6 @@
 // One edge as SVG: an orthogonal path with rounded corners and an arrow, a wide invisible
 // stroke to click on, and a gauge in the label box ELK reserved: the resolved buffer mode in
-// the editor; the buffer fill bar, items through and spill in a live run (SPEC §4.14.1).
+// the editor; the buffer fill bar, items through and spill in a live run (docs/dataflow.md, Telemetry: per edge).
 import { s, fmtNumber, fmtBytes } from "../core/dom.js";
 import { GAUGE_W, GAUGE_H } from "./layout.js";
 

@@ -55,7 +55,7 @@ function topoOrder(blocks, edges) {
 }
 
 // A block downstream of a dynamic block runs once per item (a child per item) until a
-// block with reduce_output closes the level (SPEC §4.10).
+// block with reduce_output closes the level (docs/dataflow.md, Dynamic fan-out).
 function markReplicated(blocks, edges, order) {
   for (const name of order) {
     const block = blocks.get(name);

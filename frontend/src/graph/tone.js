@@ -1,5 +1,5 @@
-// A block's colour in the live view, from its phase and activity (SPEC §4.7): one of the
-// tone-* classes that graph.css and the timeline share.
+// A block's colour in the live view, from its phase and activity (docs/dataflow.md, "Phases
+// and activities"): one of the tone-* classes that graph.css and the timeline share.
 
 const PHASE_TONE = {
   succeeded: "ok",

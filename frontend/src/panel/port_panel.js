@@ -1,6 +1,6 @@
 // An input port's buffer settings (buffering_mode, rows_per_buffer, bytes_per_row_buffer),
-// each with its resolved value and where it comes from (GET /plan, SPEC §4.5), and the lint
-// warnings about this port.
+// each with its resolved value and where it comes from (GET /plan; docs/dataflow.md,
+// "Configuration precedence"), and the lint warnings about this port.
 import { h } from "../core/dom.js";
 import { api } from "../core/api.js";
 import { select, number, resolvedText } from "./fields.js";
@@ -20,7 +20,7 @@ export function portSection(ctx, block, port) {
     ? `capacity ${plan.rows_per_buffer.value * 4} items / ${Math.round((plan.bytes_per_row_buffer.value * 4) / 1024)} KiB (4 × buffer)`
     : plan.buffering_mode ? "no limit: spills to disk past the memory budget" : null;
   // A value set on the block's port but resolved from elsewhere: an `apply_to` rule or the
-  // edge wins (SPEC §4.5). Say so, instead of letting the setting look ignored.
+  // edge wins (docs/dataflow.md, Configuration precedence). Say so, instead of letting the setting look ignored.
   const overridden = Object.keys(own).filter((key) => plan[key] && plan[key].source !== "block ports" && String(plan[key].value) !== String(own[key]));
   return h("div.port-box", { "data-port": port },
     h("div.port-title", {}, h("code", {}, `${block.name}.${port}`), edge ? h("span.muted", {}, ` ← ${edge.src}.${edge.src_port}`) : null),

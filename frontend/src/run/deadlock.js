@@ -1,4 +1,4 @@
-// A deadlock (SPEC §4.13.3): the cycle's blocks and edges are highlighted in the graph, and a
+// A deadlock (docs/dataflow.md, Deadlocks): the cycle's blocks and edges are highlighted in the graph, and a
 // banner shows the kernel's message, which names every hop, with its fix, and offers to
 // apply the suggested setting or to run in batch mode (which never deadlocks on buffers).
 import { h, clear } from "../core/dom.js";

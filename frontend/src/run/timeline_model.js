@@ -1,6 +1,6 @@
 // What the timeline draws: one lane per block. A block that runs once is a span (running ->
 // terminal), kept up to date from its live `phase` events. A replicated block's children are
-// never sent one by one (SPEC §4.14.2): GET /api/runs/{id}/timeline gives, per block, how
+// never sent one by one (docs/dataflow.md, Telemetry: per block): GET /api/runs/{id}/timeline gives, per block, how
 // many children ran in each time bucket, which the run view fetches every second or two. So
 // 10,000 children cost a few hundred numbers per lane. The first child failures are pushed
 // live and drawn as red ticks.

@@ -32,7 +32,7 @@ export function mountRun(root, { run_id: runId }) {
   root.append(h("div.run-page", { "data-run": runId }, header.el, h("div.run-body", {}, main, panel)));
   const page = { runId, detail: null, pipelineData: null, base: null, graph: null, selection: null, detailView: null, deadlock: null };
   const banner = deadlockBanner({ pipeline: null, onRerun: (mode) => startNew(mode) });
-  // SPEC §4.10.3: the UI warns when a block is to get more than 10,000 children.
+  // docs/dataflow.md, Child limits and counters: the UI warns when a block is to get more than 10,000 children.
   const manyChildren = h("div.warning-box.many-children", { hidden: true, "data-testid": "many-children" });
   main.append(banner.el, manyChildren, graphHost);
   const dock = bottomDock(main, { runId });
