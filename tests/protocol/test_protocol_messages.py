@@ -6,16 +6,16 @@ import json
 from typing import TypedDict
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from sluicegate.protocol import DecodeError, decode_command, decode_message, encode
+from sluicegate.protocol.codec import ClientMessage
 from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
+from sluicegate.protocol.derive import LABEL_PRECEDENCE
 from sluicegate.protocol.events import (
     ChildrenFinal,
     CycleHop,
     Deadlock,
-    DeadlockResolved,
-    Log,
     Phase,
     PortResolved,
     RunPhase,
@@ -28,12 +28,23 @@ from sluicegate.protocol.telemetry import (
     Delta,
     EdgeTelemetry,
     Frac,
+    Hello,
+    KernelInfo,
     RunInfo,
     Snapshot,
 )
-from sluicegate.protocol.vocab import ErrorInfo, WaitingOn
+from sluicegate.protocol.vocab import (
+    ACTIVITIES,
+    BLOCK_PHASES,
+    TERMINAL_PHASES,
+    ErrorDict,
+    ErrorInfo,
+    WaitingOn,
+    error_info,
+)
 
-# SPEC §4.14.4, copied verbatim: one message per frame.
+# SPEC §4.14.4, copied verbatim but for `resolved_config`, which the snapshot does not carry
+# (`GET /api/pipelines/{name}/plan` serves every block's resolved settings). One message per frame.
 SPEC_SNAPSHOT = """
 {"v":1,"type":"snapshot","run_id":"r-42","seq":1,"t":1732190000123,"window_ms":5000,
  "run":{"phase":"running","mode":"stream","started_t":1732189990000},
@@ -41,7 +52,7 @@ SPEC_SNAPSHOT = """
    "waiting_on":{"edge":"S.a->J.left"},"since_ms":820,
    "frac":{"busy":0.05,"starved":0.95,"backpressured":0,"waiting":0},"bp_level":"OK",
    "io":{"items_in":10,"items_out":0,"rows_in":10,"rows_out":0,"bytes_in":560,"bytes_out":0},
-   "internal_bytes":0,"resolved_config":{"inputs":"dependent"}}},
+   "internal_bytes":0}},
  "edges":{"B.out->J.right":{"src":"B.out","dst":"J.right","mode":"limited",
    "mode_source":"edge config","exchange":"pipelined","state":"active","items_per_buffer":64,
    "capacity":{"items":256,"bytes":4194304},"fill":{"items":256,"bytes":14336,"ratio":1.0,"level":"red"},
@@ -89,9 +100,8 @@ def _block() -> BlockTelemetry:
         flags=["draining"],
         label="BUSY · DRAINING",
         frac=Frac(busy=0.9, starved=0.1),
-        frac_max=Frac(busy=1.0),
         children=ChildCounters(expected=10, final=True, spawned=10, running=3, succeeded=7),
-        error=ErrorInfo(type="ValueError", message="bad row", traceback_id="tb-1"),
+        error=ErrorInfo(type="ValueError", message="bad row", block="D", line=3),
     )
 
 
@@ -130,17 +140,16 @@ KERNEL_MESSAGES: list[BaseModel] = [
         cycle=[CycleHop(block="B:7", waits="slot", detail="max_concurrent_children=4")],
         message="B:7 cannot start",
     ),
-    DeadlockResolved(**RUN, seq=7, edge="B.out->J.right", promotions=1, message="promoted"),
-    ChildrenFinal(**RUN, seq=8, block="D", expected=10),
-    Log(**RUN, seq=9, block="D", uuid="D:3", level="WARNING", message="slow"),
-    Warn(
+    Deadlock(
         **RUN,
-        seq=10,
-        category="lint",
-        message="J.right should be full",
-        block="J",
-        edge="B.out->J.right",
+        seq=7,
+        cycle=[CycleHop(block="B", waits="output", edge="B.out->J.right")],
+        message="B is blocked writing B.out->J.right",
+        suggestion=Suggestion(edge="B.out->J.right"),
+        action="promote_full",
     ),
+    ChildrenFinal(**RUN, seq=8, block="D", expected=10),
+    Warn(**RUN, seq=10, message="Promoted B.out->J.right to mode=full.", block=None),
     PortResolved(
         **RUN,
         seq=11,
@@ -255,3 +264,28 @@ def test_decode_command_errors_name_the_field() -> None:
         decode_command('{"type":"start_run","pipeline":"etl","mode":"fast"}')
     with pytest.raises(DecodeError, match="field 'type'"):
         decode_command('{"type":"start"}')
+
+
+def test_error_info_builds_the_wire_error() -> None:
+    """`error_info` is the one constructor of an error; it makes exactly an `ErrorInfo`."""
+    error = error_info("ValueError", "bad row", block="D", line=3)
+    assert ErrorInfo.model_validate(error) == ErrorInfo(
+        type="ValueError", message="bad row", block="D", line=3
+    )
+    assert error_info("KernelDied", "the kernel exited") == {
+        "type": "KernelDied",
+        "message": "the kernel exited",
+    }
+    assert set(ErrorDict.__annotations__) == set(ErrorInfo.model_fields)
+
+
+def test_hello_is_a_client_message() -> None:
+    hello = Hello(t=1, kernel=KernelInfo(status="ready", pid=42))
+    back = TypeAdapter(ClientMessage).validate_json(encode(hello))
+    assert back == hello
+
+
+def test_terminal_phases_come_from_the_phase_literal() -> None:
+    assert set(BLOCK_PHASES) > TERMINAL_PHASES
+    assert {"created", "waiting", "ready", "running"}.isdisjoint(TERMINAL_PHASES)
+    assert set(LABEL_PRECEDENCE) == set(BLOCK_PHASES) | set(ACTIVITIES)

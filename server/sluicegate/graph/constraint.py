@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.protocol.vocab import TERMINAL_PHASES
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled", "skipped", "upstream_failed"})
-ALIASES: Mapping[str, frozenset[str]] = {"done": frozenset({"succeeded"}), "finished": TERMINAL}
-PHASES = (*sorted(TERMINAL), *ALIASES)
+ALIASES: Mapping[str, frozenset[str]] = {
+    "done": frozenset({"succeeded"}),
+    "finished": frozenset(TERMINAL_PHASES),
+}
+PHASES = (*sorted(TERMINAL_PHASES), *ALIASES)
 EXAMPLE = "`A.succeeded and not B.failed`"
 
 
@@ -27,7 +30,7 @@ class Atom:
 
     def evaluate(self, phases: Mapping[str, str]) -> bool | None:
         actual = phases.get(self.block)
-        if actual not in TERMINAL:
+        if actual not in TERMINAL_PHASES:
             return None
         return actual in ALIASES.get(self.phase, {self.phase})
 

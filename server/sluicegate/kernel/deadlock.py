@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sluicegate.protocol.vocab import error_info
+
 if TYPE_CHECKING:
     from sluicegate.kernel.edge import Edge
     from sluicegate.kernel.run import Run
@@ -107,7 +109,7 @@ class DeadlockDetector:
         hops: list[dict[str, Any]],
     ) -> None:
         run = self.run
-        error = {"type": "Deadlock", "message": message}
+        error = error_info("Deadlock", message)
         for hop in cycle:
             if not isinstance(hop.node, str):
                 hop.node.deadlock_error = error

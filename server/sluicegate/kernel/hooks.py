@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from sluicegate.protocol.vocab import BlockPhase, ErrorDict
+
 if TYPE_CHECKING:
     from sluicegate.kernel.view import RunView
 
@@ -26,11 +28,11 @@ class RunHooks:
         block: str,
         uuid: str,
         key: tuple[int, ...],
-        from_phase: str,
-        to_phase: str,
+        from_phase: BlockPhase,
+        to_phase: BlockPhase,
         reason: str | None,
         waiting_on: dict[str, Any] | None,
-        error: dict[str, Any] | None,
+        error: ErrorDict | None,
         **future_kwargs: Any,
     ) -> None:
         """A block run changed phase (SPEC §4.7.1). Sent at once, never sampled."""

@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sluicegate.kernel.waiters import Waiters
+from sluicegate.protocol.vocab import (
+    ACTIVITY_TIME,
+    ACTIVITY_TIMES,
+    TERMINAL_PHASES,
+    Activity,
+    ActivityTime,
+    BlockPhase,
+    ErrorDict,
+    Flag,
+)
 
 if TYPE_CHECKING:
     from sluicegate.blocks.loader import LoadedBlock
@@ -15,9 +25,6 @@ if TYPE_CHECKING:
     from sluicegate.kernel.logs import BlockLog
     from sluicegate.kernel.mage_outputs import Shaper
     from sluicegate.kernel.outlet import Outlet
-
-TERMINAL = frozenset({"succeeded", "failed", "cancelled", "upstream_failed", "skipped"})
-ACTIVITIES = ("busy", "starved", "backpressured", "waiting")
 
 
 @dataclass
@@ -35,7 +42,9 @@ class Totals:
     """What finished block runs of one block add up to (kept so samples need not walk them)."""
 
     io: Counters = field(default_factory=Counters)
-    ms_total: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ACTIVITIES, 0.0))
+    ms_total: dict[ActivityTime, float] = field(
+        default_factory=lambda: dict.fromkeys(ACTIVITY_TIMES, 0.0)
+    )
     first_output_t: float | None = None
     last_finished_t: float | None = None
 
@@ -60,13 +69,15 @@ class Instance:
     topo_index: int
     inputs: list[Edge] = field(default_factory=list)
     outlet: Outlet | None = None
-    phase: str = "created"
+    phase: BlockPhase = "created"
     reason: str | None = None
     waiting_on: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
-    activity: str | None = None
+    error: ErrorDict | None = None
+    activity: Activity | None = None
     activity_since: float = 0.0
-    ms_total: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ACTIVITIES, 0.0))
+    ms_total: dict[ActivityTime, float] = field(
+        default_factory=lambda: dict.fromkeys(ACTIVITY_TIMES, 0.0)
+    )
     io: Counters = field(default_factory=Counters)
     internal_bytes: float = 0.0
     phase_since: float = field(default_factory=time.perf_counter)
@@ -84,8 +95,8 @@ class Instance:
     meta: dict[str, Any] | None = None  # Mage metadata of its dynamic item(s): extra kwargs
     shaper: Shaper | None = None  # how its return values became items (mage_outputs)
     log: BlockLog | None = None  # where its user code's output and logger lines go
-    deadlock_error: dict[str, Any] | None = None
-    stop_phase: str = (
+    deadlock_error: ErrorDict | None = None
+    stop_phase: BlockPhase = (
         "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
     )
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
@@ -103,13 +114,15 @@ class Instance:
 
     @property
     def terminal(self) -> bool:
-        return self.phase in TERMINAL
+        return self.phase in TERMINAL_PHASES
 
-    def set_activity(self, activity: str | None, waiting_on: dict[str, Any] | None = None) -> None:
+    def set_activity(
+        self, activity: Activity | None, waiting_on: dict[str, Any] | None = None
+    ) -> None:
         """Close the current activity interval and open the next (SPEC §4.7.2)."""
         now = time.perf_counter()
         if self.activity is not None:
-            self.ms_total[self.activity] += (now - self.activity_since) * 1000
+            self.ms_total[ACTIVITY_TIME[self.activity]] += (now - self.activity_since) * 1000
         self.activity = activity
         self.activity_since = now
         if activity == "busy":
@@ -117,15 +130,17 @@ class Instance:
         if self.phase == "running":
             self.waiting_on = waiting_on
 
-    def ms_total_now(self) -> dict[str, float]:
+    def ms_total_now(self) -> dict[ActivityTime, float]:
         """Cumulative ms per activity, counting the interval in progress up to now."""
         totals = dict(self.ms_total)
         if self.activity is not None:
-            totals[self.activity] += (time.perf_counter() - self.activity_since) * 1000
+            totals[ACTIVITY_TIME[self.activity]] += (
+                time.perf_counter() - self.activity_since
+            ) * 1000
         return totals
 
-    def flags(self) -> list[str]:
-        flags = []
+    def flags(self) -> list[Flag]:
+        flags: list[Flag] = []
         if (
             (self.node.blocking_class == "fully_blocking" or self.node.collect)
             and self.io.items_in

@@ -13,6 +13,7 @@ from sluicegate.kernel.view import RunView
 from sluicegate.protocol import events
 from sluicegate.protocol.derive import diff
 from sluicegate.protocol.telemetry import Delta, RunInfo, Snapshot
+from sluicegate.protocol.vocab import BlockPhase, ErrorDict, error_info
 
 SCALE_GUARD_ENTITIES = 2000
 
@@ -54,7 +55,7 @@ class LiveTelemetry(RunHooks):
         run = RunInfo.model_validate(
             {
                 **info,
-                "error": {"type": "RunError", "message": info["error"]} if info["error"] else None,
+                "error": error_info("RunError", info["error"]) if info["error"] else None,
             }
         )
         self.last_snapshot = time.perf_counter()
@@ -85,11 +86,11 @@ class LiveTelemetry(RunHooks):
         block: str,
         uuid: str,
         key: tuple[int, ...],
-        from_phase: str,
-        to_phase: str,
+        from_phase: BlockPhase,
+        to_phase: BlockPhase,
         reason: str | None,
         waiting_on: dict[str, Any] | None,
-        error: dict[str, Any] | None,
+        error: ErrorDict | None,
         **future_kwargs: Any,
     ) -> None:
         self.sink.emit(
@@ -203,7 +204,7 @@ class LiveTelemetry(RunHooks):
     ) -> None:
         self._push_delta(run_id, view, time.perf_counter())
         info = view.run_info()
-        err = {"type": "RunError", "message": error} if error else None
+        err = error_info("RunError", error) if error else None
         self.sink.emit(
             events.RunPhase.model_validate(
                 {

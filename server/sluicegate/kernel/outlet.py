@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sluicegate.kernel.edge import MAX_ROWS, Edge
 from sluicegate.kernel.isolation import BatchCopy, Copier, copy_items
 from sluicegate.kernel.waiters import Waiters
+from sluicegate.protocol.vocab import ErrorDict
 
 
 class OutputSink(Protocol):
@@ -19,7 +20,7 @@ class OutputSink(Protocol):
     ) -> None:
         """Store `items`; `copy`, when given, makes the private copy of what is kept."""
 
-    def finish(self, status: str, error: dict[str, Any] | None = None) -> None: ...
+    def finish(self, status: str, error: ErrorDict | None = None) -> None: ...
 
 
 class Outlet:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.blocks.loader import LoadedBlock
-from sluicegate.errors import Cancelled, PlanError, UpstreamError
+from sluicegate.errors import Cancelled, RunError, UpstreamError
 from sluicegate.graph.constraint import parse_constraint
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel.addons import CONDITION_FAILED, ConditionFailed, skipped_by_condition
@@ -42,6 +42,7 @@ from sluicegate.kernel.stopping import Stopper
 from sluicegate.kernel.store_port import RunStore
 from sluicegate.kernel.view import block_phase
 from sluicegate.kernel.waiters import Waiters, wait_any
+from sluicegate.protocol.vocab import BlockPhase, ErrorDict, error_info
 
 Replay = Callable[[str, str], "list[Any] | None"]
 """(block, uuid) -> the stored output of that block run to reuse, or None to run it."""
@@ -194,11 +195,9 @@ class Run:
         if node.max_children is not None and index >= node.max_children:
             if node.on_max_children == "truncate":
                 return
-            raise PlanError(
+            raise RunError(  # found while running: the count is data, not plan
                 f"block '{node.name}' emitted more than max_children={node.max_children} items; "
-                "raise max_children or set on_max_children: truncate",
-                block=node.name,
-                field="max_children",
+                "raise max_children or set on_max_children: truncate"
             )
         for edge in node.outputs:
             self._offer(
@@ -317,7 +316,8 @@ class Run:
             if isinstance(exc, Exception):
                 await run_callbacks(self, inst, "failure", exc)
             self.finish(inst, "failed", _error(exc, path=inst.node.path))
-            self.stopper.on_failure(inst)
+            if not self.plans[inst.block].accepts_child_failure:  # on_child_failure (§4.12)
+                self.stopper.on_failure(inst)
 
     async def _replay(self, inst: Instance, items: list[Any]) -> None:
         """Re-run from failed blocks: emit the stored output of a run that succeeded before
@@ -396,8 +396,8 @@ class Run:
     def finish(
         self,
         inst: Instance,
-        phase: str,
-        error: dict[str, Any] | None = None,
+        phase: BlockPhase,
+        error: ErrorDict | None = None,
         reason: str | None = None,
     ) -> None:
         assert inst.outlet is not None
@@ -423,11 +423,11 @@ class Run:
     def set_phase(
         self,
         inst: Instance,
-        to: str,
+        to: BlockPhase,
         *,
         reason: str | None = None,
         waiting_on: dict[str, Any] | None = None,
-        error: dict[str, Any] | None = None,
+        error: ErrorDict | None = None,
     ) -> None:
         frm = inst.phase
         if inst.terminal or (frm == to and inst.reason == reason):
@@ -522,11 +522,14 @@ def user_traceback(exc: BaseException) -> str:
 
 def _error(
     exc: BaseException, *, with_traceback: bool = True, path: Path | None = None
-) -> dict[str, Any]:
-    error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
-    if with_traceback:
-        error["traceback"] = user_traceback(exc)
+) -> ErrorDict:
+    line = None
     if path is not None:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
-        error["line"] = frames[-1].lineno if frames else None
-    return error
+        line = frames[-1].lineno if frames else None
+    return error_info(
+        type(exc).__name__,
+        str(exc),
+        traceback=user_traceback(exc) if with_traceback else None,
+        line=line,
+    )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sluicegate.kernel.deadlock import DeadlockDetector
 from sluicegate.kernel.hints import Hints
-from sluicegate.kernel.instance import ACTIVITIES
+from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 
 if TYPE_CHECKING:
     from sluicegate.kernel.run import Run
@@ -24,7 +24,7 @@ class Sampler:
         self.run = run
         self.view = view
         self.detector = DeadlockDetector(run)
-        self.block_history: dict[str, deque[tuple[float, dict[str, float]]]] = {
+        self.block_history: dict[str, deque[tuple[float, dict[ActivityTime, float]]]] = {
             name: deque() for name in run.topology.blocks
         }
         self.edge_history: dict[str, deque[tuple[float, tuple[float, ...]]]] = {
@@ -56,10 +56,10 @@ class Sampler:
             while len(history) > 2 and now - history[0][0] > WINDOW_S:
                 history.popleft()
             old = history[0][1]
-            spent = {a: totals[a] - old[a] for a in ACTIVITIES}
+            spent = {a: totals[a] - old[a] for a in ACTIVITY_TIMES}
             whole = sum(spent.values())
             self.view.fracs[name] = {
-                a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITIES
+                a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITY_TIMES
             }
 
     def _edge_rates(self, now: float) -> None:

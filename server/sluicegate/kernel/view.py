@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from sluicegate.kernel.instance import ACTIVITIES
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
+from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 
 if TYPE_CHECKING:
     from sluicegate.kernel.edge import Edge
@@ -25,10 +25,14 @@ def block_phase(run: Run, name: str) -> str:
     counts = run.counts[name]
     fanout = run.fanouts[name]
     if fanout.final and not run.live[name]:
-        for phase in ("failed", "cancelled", "upstream_failed"):
+        # on_child_failure skip / none_fill: failed children do not fail the block (§4.12)
+        accepted = run.plans[name].accepts_child_failure and (
+            counts["failed"] or counts["upstream_failed"]
+        )
+        for phase in ("cancelled",) if accepted else ("failed", "cancelled", "upstream_failed"):
             if counts[phase]:
                 return phase
-        if counts["succeeded"]:
+        if counts["succeeded"] or accepted:
             return "succeeded"
         if counts["skipped"] or not run.stopper.stopping:
             return "skipped"
@@ -42,7 +46,7 @@ def block_phase(run: Run, name: str) -> str:
 class RunView:
     def __init__(self, run: Run) -> None:
         self.run = run
-        self.fracs: dict[str, dict[str, float]] = {}
+        self.fracs: dict[str, dict[ActivityTime, float]] = {}
         self.edge_rates: dict[str, dict[str, float]] = {}
 
     @property
@@ -62,7 +66,7 @@ class RunView:
         }
 
     # ---- blocks -----------------------------------------------------------------------
-    def block_ms_total(self, name: str) -> dict[str, float]:
+    def block_ms_total(self, name: str) -> dict[ActivityTime, float]:
         run = self.run
         totals = dict(run.done_totals[name].ms_total)
         for inst in run.running:
@@ -94,7 +98,7 @@ class RunView:
                 sums[k] += getattr(inst.io, k)
         worst = max(running, key=lambda i: label_rank("running", i.activity), default=None)
         one = insts[0] if len(insts) == 1 and not run.plans[name].replicated else None
-        frac = self.fracs.get(name, dict.fromkeys(ACTIVITIES, 0.0))
+        frac = self.fracs.get(name, dict.fromkeys(ACTIVITY_TIMES, 0.0))
         shown = one or worst
         since_ms = int((time.perf_counter() - shown.phase_since) * 1000) if shown else 0
         state: dict[str, Any] = {

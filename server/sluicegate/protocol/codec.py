@@ -14,10 +14,12 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from sluicegate.protocol.commands import Command
 from sluicegate.protocol.events import Event
-from sluicegate.protocol.telemetry import Delta, Snapshot
+from sluicegate.protocol.telemetry import Delta, Hello, Snapshot
 
 # Everything the kernel sends: telemetry by `type`, and `type: "event"` by `kind`.
 Message = Annotated[Snapshot | Delta | Event, Field(discriminator="type")]
+# Everything a browser hears on the websocket: the server's `hello` first, then messages.
+ClientMessage = Annotated[Hello | Snapshot | Delta | Event, Field(discriminator="type")]
 
 _MESSAGES: TypeAdapter[Message] = TypeAdapter(Message)
 _COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)

@@ -15,6 +15,7 @@ from sluicegate.protocol.vocab import (
     BlockPhase,
     EdgeMode,
     ErrorInfo,
+    KernelState,
     RunMode,
     RunPhaseName,
     WaitingOn,
@@ -81,7 +82,9 @@ class Suggestion(WireModel):
 
 
 class Deadlock(_Event):
-    """A wait-for cycle (§4.13.3). `message` is the multi-line text naming every hop."""
+    """A wait-for cycle (§4.13.3). `message` is the multi-line text naming every hop.
+    `action: promote_full`: `on_deadlock: promote_full` switched the suggested edge to
+    full at run time and the run goes on; `fail`: the run stops."""
 
     kind: Literal["deadlock"] = "deadlock"
     cycle: list[CycleHop]
@@ -90,40 +93,20 @@ class Deadlock(_Event):
     action: Literal["fail", "promote_full"] = "fail"
 
 
-class DeadlockResolved(_Event):
-    """`on_deadlock: promote_full` switched `edge` to full at runtime and the run goes on."""
-
-    kind: Literal["deadlock_resolved"] = "deadlock_resolved"
-    edge: str
-    promotions: int  # this run's count so far, at most max_promotions
-    message: str = ""
-
-
 class ChildrenFinal(_Event):
     """A dynamic block's child count is known: no more children will be spawned."""
 
     kind: Literal["children_final"] = "children_final"
     block: str
-    uuid: str | None = None  # the parent instance, for nested dynamic levels
     expected: int
 
 
-class Log(_Event):
-    kind: Literal["log"] = "log"
-    block: str
-    uuid: str
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
-    message: str
-
-
 class Warn(_Event):
-    """Surfaced, not fatal: stalls, slow drains, plan lint (§4.13.4, §4.13.5)."""
+    """Surfaced, not fatal: stalls, slow drains, deadlock promotions (§4.13.4, §4.13.5)."""
 
     kind: Literal["warn"] = "warn"
-    category: Literal["stall", "slow_drain", "lint", "other"] = "other"
     message: str
     block: str | None = None
-    edge: str | None = None
 
 
 class PortResolved(_Event):
@@ -163,7 +146,7 @@ class KernelStatus(_Event):
     """The kernel process: ready for work, busy with a run, or restarted after it died."""
 
     kind: Literal["kernel"] = "kernel"
-    status: Literal["starting", "ready", "busy", "restarting", "died"]
+    status: KernelState
     reason: str | None = None
 
 
@@ -185,9 +168,7 @@ Event = Annotated[
     RunPhase
     | Phase
     | Deadlock
-    | DeadlockResolved
     | ChildrenFinal
-    | Log
     | Warn
     | PortResolved
     | CellResult

@@ -22,6 +22,7 @@ from sluicegate.protocol.vocab import (
     Exchange,
     FillLevel,
     Flag,
+    KernelState,
     RunMode,
     RunPhaseName,
     WaitingOn,
@@ -89,8 +90,8 @@ class ChildCounters(WireModel):
 
 
 class BlockTelemetry(WireModel):
-    """One block (§4.14.2). For a dynamic block: sums over children, `frac` is the mean
-    over running children and `frac_max` the max."""
+    """One block (§4.14.2). For a dynamic block: sums over children, `frac` over its
+    running children."""
 
     phase: BlockPhase
     reason: str | None = None
@@ -100,14 +101,12 @@ class BlockTelemetry(WireModel):
     label: str = ""
     since_ms: int = 0
     frac: Frac = Frac()
-    frac_max: Frac | None = None
     ms_total: MsTotal = MsTotal()
     bp_level: BpLevel = "OK"
     io: BlockIO = BlockIO()
     internal_bytes: int = 0
     children: ChildCounters | None = None
     error: ErrorInfo | None = None
-    resolved_config: dict[str, Any] | None = None  # snapshot only
 
 
 class Capacity(WireModel):
@@ -203,7 +202,13 @@ class Delta(WireModel):
     run: dict[str, Any] | None = None
 
 
-Telemetry = Annotated[Snapshot | Delta, Field(discriminator="type")]
+class KernelInfo(WireModel):
+    """The kernel process as the server sees it (also `GET /api/kernel`)."""
+
+    status: KernelState
+    reason: str | None = None
+    pid: int | None = None
+    active_run: str | None = None  # the run or cell the kernel works on
 
 
 class Hello(WireModel):
@@ -213,4 +218,7 @@ class Hello(WireModel):
     v: Literal[1] = 1
     type: Literal["hello"] = "hello"
     t: int
-    kernel: dict[str, Any]
+    kernel: KernelInfo
+
+
+Telemetry = Annotated[Snapshot | Delta, Field(discriminator="type")]

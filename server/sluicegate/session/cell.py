@@ -12,6 +12,7 @@ from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.protocol.commands import RunCell
+from sluicegate.protocol.vocab import error_info
 from sluicegate.store import OutputStore
 from sluicegate.store.preview import preview_page
 from sluicegate.store.reader import RunReader
@@ -82,7 +83,7 @@ def run_cell(
     block_report = result.report["blocks"].get(command.block, {})
     items = _first_items(store.reader(run_id), command.block)
     error = block_report.get("error") or (
-        {"type": "RunError", "message": result.error}
+        error_info("RunError", result.error)
         if result.error and not block_report.get("error")
         else None
     )

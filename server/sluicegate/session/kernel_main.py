@@ -22,7 +22,7 @@ from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.protocol import Message, decode_command
 from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, StartRun
 from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
-from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
+from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES, error_info
 from sluicegate.session.cell import run_cell
 from sluicegate.session.pipe import Sender, split_frames
 from sluicegate.session.subprocesses import end_subprocesses
@@ -137,7 +137,7 @@ class KernelService:
         error_type: str = "RunError",
     ) -> None:
         """The run's final phase, sent when the kernel could not send it itself."""
-        error = {"type": error_type, "message": message}
+        error = error_info(error_type, message) if message else None
         self.sender.emit(
             RunPhase.model_validate(
                 {
@@ -147,7 +147,7 @@ class KernelService:
                     "from": "running" if seq else "created",
                     "to": to,
                     "mode": mode,
-                    "error": error if message else None,
+                    "error": error,
                 }
             )
         )
@@ -161,9 +161,12 @@ class KernelService:
         except Exception as exc:  # the cell still answers, and says why
             if not isinstance(exc, SluicegateError | OSError):
                 log.exception("cell %s failed inside the kernel", run_id)
-            error: dict[str, Any] = {"type": type(exc).__name__, "message": describe(exc)}
-            if isinstance(exc, BlockLoadError):
-                error.update(line=exc.line, traceback=exc.traceback)
+            error = error_info(
+                type(exc).__name__,
+                describe(exc),
+                line=exc.line if isinstance(exc, BlockLoadError) else None,
+                traceback=exc.traceback if isinstance(exc, BlockLoadError) else None,
+            )
             fields = {
                 "pipeline": command.pipeline,
                 "block": command.block,

@@ -20,12 +20,11 @@ from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
 from sluicegate.protocol.events import (
     CellResult,
     KernelStatus,
-    Log,
     Phase,
     PipelineChanged,
     RunPhase,
 )
-from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
+from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES, error_info
 from sluicegate.session.history_bridge import HistoryBridge
 from sluicegate.session.hub import Client, Hub
 from sluicegate.session.mirror import RunMirror
@@ -188,10 +187,7 @@ class Session:
 
     def _for_browsers(self, message: Message) -> bool:
         """Per-child details are fetched on demand, never pushed (SPEC §4.14.2): a child's
-        phase changes reach browsers as counters in deltas, except its first failures; log
-        lines stay in the history (the inspector pages through them)."""
-        if isinstance(message, Log):
-            return False
+        phase changes reach browsers as counters in deltas, except its first failures."""
         if isinstance(message, Phase) and message.uuid != message.block:
             if message.to != "failed":
                 return False
@@ -268,7 +264,7 @@ class Session:
                     "pipeline": active["pipeline"],
                     "block": active.get("block", ""),
                     "status": "failed",
-                    "error": {"type": "KernelDied", "message": reason},
+                    "error": error_info("KernelDied", reason),
                 }
             )
             self._on_message(result)
@@ -284,7 +280,7 @@ class Session:
                     "from": "running",
                     "to": status,
                     "mode": active.get("mode") or "stream",
-                    "error": {"type": "KernelDied", "message": reason},
+                    "error": error_info("KernelDied", reason),
                 }
             )
         )

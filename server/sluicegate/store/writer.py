@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, get_args
 
+from sluicegate.protocol.vocab import ErrorDict
 from sluicegate.store.diskwriter import DiskWriter, Instance
 from sluicegate.store.meta import count_types
 
@@ -148,7 +149,7 @@ class OutputWriter:
         if self.count > self._stored:
             self._last = (own([items[-1]])[0], each)
 
-    def finish(self, status: str, error: dict[str, Any] | None = None) -> None:
+    def finish(self, status: str, error: ErrorDict | None = None) -> None:
         """Enqueue the block run's metadata line. A second call does nothing."""
         if self._finished:
             return

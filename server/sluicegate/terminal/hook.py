@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sluicegate.kernel.hooks import RunHooks
+from sluicegate.protocol.vocab import BlockPhase, ErrorDict
 
 if TYPE_CHECKING:
     from sluicegate.kernel.view import RunView
@@ -94,11 +95,11 @@ class ProgressHook(RunHooks):
         block: str,
         uuid: str,
         key: tuple[int, ...],
-        from_phase: str,
-        to_phase: str,
+        from_phase: BlockPhase,
+        to_phase: BlockPhase,
         reason: str | None,
         waiting_on: dict[str, Any] | None,
-        error: dict[str, Any] | None,
+        error: ErrorDict | None,
         **future_kwargs: Any,
     ) -> None:
         if key:  # a child run: counted in the samples, not printed one by one

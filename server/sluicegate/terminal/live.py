@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from sluicegate.protocol.vocab import TERMINAL_PHASES
 from sluicegate.terminal.fmt import (
     FILL_STYLES,
     block_style,
@@ -71,12 +72,9 @@ class LiveProgress:
     def _render(self, sample: Sample | None) -> Group:
         if sample is None:
             return Group(Text(f"{self.title}: starting ...", style="dim"))
-        done = sum(1 for s in sample.blocks.values() if s["phase"] in _TERMINAL)
+        done = sum(1 for s in sample.blocks.values() if s["phase"] in TERMINAL_PHASES)
         head = Text(f"{self.title}  {sample.t:.1f}s  {done}/{len(sample.blocks)} blocks done")
         return Group(head, blocks_table(sample.blocks), edges_table(sample.edges))
-
-
-_TERMINAL = ("succeeded", "failed", "cancelled", "upstream_failed", "skipped")
 
 
 def blocks_table(blocks: dict[str, dict[str, Any]]) -> Table:

@@ -10,7 +10,7 @@ import time
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from sluicegate.protocol.codec import decode_json, encode, encode_dict
-from sluicegate.protocol.telemetry import Hello
+from sluicegate.protocol.telemetry import Hello, KernelInfo
 from sluicegate.session.hub import Client
 from sluicegate.session.manager import Session
 
@@ -19,7 +19,8 @@ MAX_CLIENT_FRAME = 64 * 1024  # clients only send small requests ("resync")
 
 
 def _hello(session: Session) -> str:
-    return encode(Hello(t=int(time.time() * 1000), kernel=session.kernel_status))
+    kernel = KernelInfo.model_validate(session.kernel_status)
+    return encode(Hello(t=int(time.time() * 1000), kernel=kernel))
 
 
 async def _send_snapshots(websocket: WebSocket, session: Session) -> None:

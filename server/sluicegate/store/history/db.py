@@ -31,7 +31,12 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 from sluicegate.errors import SluicegateError
-from sluicegate.protocol.vocab import INTERRUPTED_PHASE, INTERRUPTED_REASON, TERMINAL_PHASES
+from sluicegate.protocol.vocab import (
+    INTERRUPTED_PHASE,
+    INTERRUPTED_REASON,
+    TERMINAL_PHASES,
+    error_info,
+)
 from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRow, table
 
 DB_FILE = "history.db"
@@ -118,7 +123,7 @@ def close_block_runs(conn: Connection, run_id: str, finished_t: float, why: str)
     ended stays `running` (the kernel died, was restarted, or the server stopped)."""
     blocks = table(BlockRunRow)
     open_ = (blocks.c.run_id == run_id, blocks.c.phase.not_in(TERMINAL_PHASES))
-    error = {"type": "Interrupted", "message": why}
+    error = error_info("Interrupted", why)
     conn.execute(update(blocks).where(*open_, blocks.c.error.is_(None)).values(error=error))
     conn.execute(
         update(blocks)
