@@ -75,6 +75,7 @@ class Edge:
         self.spilled_bytes = 0.0
         self._spill: SpillFile | None = None
         self.max_fill_items = 0
+        self.max_fill_bytes = 0.0
         self.items_in = self.items_out = self.rows_in = self.rows_out = 0
         self.bytes_in = self.bytes_out = 0.0
         self.discarded = 0
@@ -104,18 +105,39 @@ class Edge:
         return self.fill_bytes >= LIMITED_FACTOR * self.bytes_per_buffer
 
     def room(self) -> int:
-        """How many more items the producer may emit before this edge is full (≥1 if not full)."""
+        """How many more items the producer may emit before this edge is full (≥1 if not full).
+
+        Until the first item is measured a limited edge takes one item at a time, so no
+        item enters before its size counts (SPEC §4.3.3); then both the item and the byte
+        capacity bound the room, by the estimated item size."""
         if self.discarding or self.mode != "limited":
             return self.rows_per_buffer or MAX_ROWS
         if self.full():
             return 0
-        if self.rows_per_buffer is None:
-            return MIN_ROWS
-        by_items = LIMITED_FACTOR * self.rows_per_buffer - self.fill_items
-        if self.est_item_bytes:
-            spare = LIMITED_FACTOR * self.bytes_per_buffer - self.fill_bytes
-            by_items = min(by_items, int(spare / self.est_item_bytes))
-        return max(1, by_items)
+        if self.est_item_bytes is None:
+            return 1
+        by_items = MAX_ROWS
+        if self.rows_per_buffer is not None:
+            by_items = LIMITED_FACTOR * self.rows_per_buffer - self.fill_items
+        spare = LIMITED_FACTOR * self.bytes_per_buffer - self.fill_bytes
+        return max(1, min(by_items, int(spare / self.est_item_bytes)))
+
+    def byte_room(self) -> float | None:
+        """Bytes the producer may still emit before a limited edge is full, or None when
+        bytes do not limit it. A producer stops a slice once it has measured this much, so
+        items larger than the estimate cannot run past the capacity either."""
+        if self.discarding or self.mode != "limited":
+            return None
+        return max(0.0, LIMITED_FACTOR * self.bytes_per_buffer - self.fill_bytes)
+
+    def read_size(self) -> int:
+        """Most items a consumer takes in one read: one buffer, `rows_per_buffer` items and
+        about `bytes_per_row_buffer` bytes (at least one item), so a consumer never holds
+        more than a buffer's worth outside the edge while the producer refills it."""
+        rows = self.rows_per_buffer or MIN_ROWS
+        if self.est_item_bytes is None:
+            return rows
+        return max(1, min(rows, int(self.bytes_per_buffer / self.est_item_bytes)))
 
     def fill_ratio(self) -> float:
         cap_items, cap_bytes = self.capacity_items, self.capacity_bytes
@@ -146,6 +168,7 @@ class Edge:
         self.fill_items += count
         self.fill_bytes += nbytes
         self.max_fill_items = max(self.max_fill_items, self.fill_items)
+        self.max_fill_bytes = max(self.max_fill_bytes, self.fill_bytes)
         self.items_in += count
         self.rows_in += rows
         self.bytes_in += nbytes

@@ -50,6 +50,7 @@ class Outlet:
     ) -> None:
         self.edges: list[Edge] = []
         self.retained: list[Any] | None = [] if retain else None
+        self.retained_bytes = 0.0  # their byte estimate, so a late edge sizes them right
         self.on_item = on_item
         self.max_pending = max_pending
         # Each dynamic item is one partition per downstream block, taken once each; with
@@ -74,7 +75,7 @@ class Outlet:
         self.edges.append(edge)
         if self.retained:
             items = list(self.retained) if self.share else copy_items(self.retained, self.where)
-            edge.put(items, 0.0, len(items))
+            edge.put(items, self.retained_bytes, len(items))
         if self.error is not None:
             edge.fail(self.error)
         elif self.closed:
@@ -97,6 +98,12 @@ class Outlet:
             rooms.append(max(0, self.max_pending - -(-self.pending // self.fanout)))
         return min(rooms) if rooms else MAX_ROWS
 
+    def byte_room(self) -> float | None:
+        """Bytes that may be emitted now without passing any limited edge's byte capacity,
+        or None when no edge limits bytes."""
+        rooms = [r for e in self.edges if (r := e.byte_room()) is not None]
+        return min(rooms) if rooms else None
+
     def all_discarding(self) -> bool:
         """Every consumer cancelled: the producer may stop early (Reactive Streams cancel)."""
         return bool(self.edges) and all(e.discarding for e in self.edges) and not self.dynamic
@@ -113,6 +120,7 @@ class Outlet:
         owner_taken = self.retained is not None
         if self.retained is not None:
             self.retained.extend(items)
+            self.retained_bytes += nbytes
         for edge in self.edges:
             if copies is None or edge.discarding:
                 edge.put(items, nbytes, rows)

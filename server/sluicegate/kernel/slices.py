@@ -17,7 +17,7 @@ from typing import Any
 from sluicegate.kernel.sizing import Sizer, rows_of
 
 SLICE_S = 0.002
-READ_BATCH = 4096  # most items a driver takes from an input edge at once
+READ_BATCH = 4096  # most items a driver asks for at once; an edge gives one buffer (read_size)
 MAX_CHUNK = 4096
 
 
@@ -26,23 +26,38 @@ def pull(
     limit: int,
     sizer: Sizer,
     item_rows: Callable[[Any], int] | None,
+    byte_room: float | None = None,
 ) -> tuple[list[Any], bool, int, int]:
-    """Advance `it` up to `limit` times. Returns (items, exhausted, bytes, rows)."""
+    """Advance `it` up to `limit` times. Returns (items, exhausted, bytes, rows).
+
+    Items are measured as they come: with `byte_room` (a limited output's free bytes) the
+    slice asks only for as many more items as fit by their mean size so far, and stops
+    once the room is used, so a limited buffer ends at most one item over its byte
+    capacity even when items grow past the edge's estimate (SPEC §4.3.3).
+    """
     out: list[Any] = []
     chunk = 1
     started = time.perf_counter()
     exhausted = False
+    nbytes = 0
     while len(out) < limit:
         want = min(chunk, limit - len(out))
-        before = len(out)
-        out.extend(islice(it, want))
-        if len(out) - before < want:
+        if byte_room is not None and out:  # half of what still fits by the mean so far
+            fit = int((byte_room - nbytes) * len(out) / max(nbytes, 1))
+            want = max(1, min(want, fit // 2))
+        part = list(islice(it, want))
+        if part:
+            out.extend(part)
+            nbytes += sizer.measure(part)
+        if len(part) < want:
             exhausted = True
+            break
+        if byte_room is not None and nbytes >= byte_room:
             break
         if time.perf_counter() - started >= SLICE_S:
             break
         chunk = min(chunk * 2, MAX_CHUNK)
-    return out, exhausted, sizer.measure(out), rows_of(out, item_rows)
+    return out, exhausted, nbytes, rows_of(out, item_rows)
 
 
 def results_of(value: Any, explode: bool) -> Iterator[Any]:
