@@ -20,12 +20,15 @@ from sluicegate.blocks.loader import LoadedBlock
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel import capture
 from sluicegate.kernel.block_loading import load_all
+from sluicegate.kernel.deadlock import DeadlockDetector
 from sluicegate.kernel.hooks import HookList, RunHooks
 from sluicegate.kernel.memory import tune_allocator
 from sluicegate.kernel.plan import plan_topology
+from sluicegate.kernel.rates import Rates
 from sluicegate.kernel.report import build_report
 from sluicegate.kernel.run import Replay, Run
 from sluicegate.kernel.sampler import Sampler
+from sluicegate.kernel.state import RunState
 from sluicegate.kernel.store_port import RunStore
 from sluicegate.kernel.view import RunView
 
@@ -113,8 +116,18 @@ class LocalKernel:
             spill_dir=spill_dir,
             replay=replay,
         )
-        view = RunView(run)
-        sampler = Sampler(run, view)
+        state, rates = run.state, Rates()
+        view = RunView(state, rates)
+        detector = DeadlockDetector(state, slots=run.slots, hooks=hooks, stopper=run.stopper)
+        sampler = Sampler(
+            state,
+            view,
+            rates,
+            hooks=hooks,
+            stopper=run.stopper,
+            detector=detector,
+            done=run.done,
+        )
         self._loop, self._run = asyncio.get_running_loop(), run
         hooks.on_run_start(run_id=run_id, view=view)
         capture.install()
@@ -130,23 +143,24 @@ class LocalKernel:
             run.logs.close()
             self._loop, self._run = None, None
             run.pool.shutdown(wait=False, cancel_futures=True)
-            for edges in run.edges_by_static.values():
+            for edges in state.edges_by_static.values():
                 for edge in edges:
                     edge.release()
-        run.finished = time.perf_counter()
-        run.status = _status(run, view)
+        state.finished = time.perf_counter()
+        state.status = _status(state, view)
         sampler.sample()
-        duration = run.finished - run.started
+        duration = state.finished - state.started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        report = build_report(run, view, duration_s=duration, peak_rss_bytes=peak)
+        report = build_report(state, view, duration_s=duration, peak_rss_bytes=peak)
         if store is not None:
-            store.finish_run(run.status, report)
+            store.finish_run(state.status, report)
             full = run.stopper.store_failure()  # outputs written at the end count too
-            if full is not None and run.status == "succeeded":
-                run.status, run.error = "failed", full
+            if full is not None and state.status == "succeeded":
+                state.status = "failed"
+                state.fail(full)
                 report.update(status="failed", error=full)
-        hooks.on_run_end(run_id=run_id, status=run.status, error=run.error, view=view)
-        return RunResult(run_id, run.status, run.error, duration, report)
+        hooks.on_run_end(run_id=run_id, status=state.status, error=state.error, view=view)
+        return RunResult(run_id, state.status, state.error, duration, report)
 
 
 def _run_coroutine(main: Coroutine[Any, Any, RunResult]) -> RunResult:
@@ -172,13 +186,12 @@ def _run_coroutine(main: Coroutine[Any, Any, RunResult]) -> RunResult:
     return outcome[0]
 
 
-def _status(run: Run, view: RunView) -> str:
-    if run.stopper.by_user:
+def _status(state: RunState, view: RunView) -> str:
+    if state.stopped_by_user:
         return "cancelled"
-    phases = {state["phase"] for state in view.blocks().values()}
-    if run.error or phases & {"failed", "upstream_failed", "cancelled"}:
-        if run.error is None:
-            failed = [n for n, s in view.blocks().items() if s["phase"] == "failed"]
-            run.error = f"block '{failed[0]}' failed" if failed else "the run did not finish"
+    phases = {block["phase"] for block in view.blocks().values()}
+    if state.error or phases & {"failed", "upstream_failed", "cancelled"}:
+        failed = [n for n, s in view.blocks().items() if s["phase"] == "failed"]
+        state.fail(f"block '{failed[0]}' failed" if failed else "the run did not finish")
         return "failed"
     return "succeeded"

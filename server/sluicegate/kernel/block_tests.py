@@ -13,12 +13,14 @@ from sluicegate.kernel.addons import call_with
 
 if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.ports import Services
 
 
-async def run_tests(run: Run, inst: Instance, captured: list[Any] | None) -> None:
+async def run_tests(
+    run: Services, inst: Instance, captured: list[Any] | None, *, single_output: bool
+) -> None:
     output: Any = captured
-    if captured is not None and run.plans[inst.block].single_output and len(captured) == 1:
+    if captured is not None and single_output and len(captured) == 1:
         output = captured[0]
     kwargs = run.kwargs_for(inst)
     for test in inst.loaded.tests:

@@ -15,10 +15,12 @@ from sluicegate.kernel.addons import call_with, callback_args
 
 if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.ports import Services
 
 
-async def run_callbacks(run: Run, inst: Instance, status: str, error: BaseException | None) -> None:
+async def run_callbacks(
+    run: Services, inst: Instance, status: str, error: BaseException | None
+) -> None:
     """Call `inst`'s callbacks for `status` (success, failure or cancelled) on the pool.
     Called whenever a block run that executed ends, so its kept arguments are let go."""
     args = callback_args(run.run_id, inst.uuid)

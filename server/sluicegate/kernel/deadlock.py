@@ -9,7 +9,10 @@ from sluicegate.protocol.vocab import error_info
 
 if TYPE_CHECKING:
     from sluicegate.kernel.edge import Edge
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.hooks import RunHooks
+    from sluicegate.kernel.ports import RunFacts
+    from sluicegate.kernel.slots import Slots
+    from sluicegate.kernel.stopping import Stopper
 
 Node = Any  # an Instance, or a slot name for runs queued on a concurrency cap
 
@@ -28,15 +31,15 @@ def _show(edge_id: str) -> str:
 
 
 class DeadlockDetector:
-    def __init__(self, run: Run) -> None:
-        self.run = run
+    def __init__(self, state: RunFacts, *, slots: Slots, hooks: RunHooks, stopper: Stopper) -> None:
+        self.state, self.slots, self.hooks, self.stopper = state, slots, hooks, stopper
         self.promotions = 0
 
     def wait_for(self) -> dict[Node, list[Hop]]:
-        run = self.run
         graph: dict[Node, list[Hop]] = {}
-        live = [i for insts in run.by_block.values() for i in insts if not i.terminal]
-        blocked_holders = [i for i in run.running if i.activity in ("starved", "backpressured")]
+        live = self.state.live_instances()
+        blocked = ("starved", "backpressured")
+        blocked_holders = [i for i in self.state.running if i.activity in blocked]
         for inst in live:
             hops = graph.setdefault(inst, [])
             edge = inst.blocked_edge
@@ -64,7 +67,7 @@ class DeadlockDetector:
                     if e.producer is not None and not e.producer.terminal:
                         hops.append(Hop(inst, "input", e.producer, e))
             elif inst.phase == "ready":
-                slot = f"slot:{run.slots.cap_name(inst)}"
+                slot = f"slot:{self.slots.cap_name(inst)}"
                 hops.append(Hop(inst, "slot", slot))
                 graph.setdefault(slot, [Hop(slot, "held", h) for h in blocked_holders])
         return graph
@@ -73,8 +76,8 @@ class DeadlockDetector:
         cycle = find_cycle(self.wait_for())
         if cycle is None:
             return
-        message, suggestion, hops = describe(self.run, cycle)
-        settings = self.run.settings
+        message, suggestion, hops = describe(self.state, cycle)
+        settings = self.state.settings
         if (
             suggestion
             and settings.on_deadlock == "promote_full"
@@ -86,19 +89,19 @@ class DeadlockDetector:
         self._fail(cycle, message, suggestion, hops)
 
     def _promote(self, edge_id: str, message: str, hops: list[dict[str, Any]]) -> None:
-        run = self.run
-        for edge in run.edges_by_static.get(edge_id, []):
+        for edge in self.state.edges_by_static.get(edge_id, []):
             edge.mode, edge.mode_source = "full", "promoted at run time (deadlock)"
             edge.writable.wake()
-        run.hooks.on_deadlock(
-            run_id=run.run_id,
+        run_id = self.state.run_id
+        self.hooks.on_deadlock(
+            run_id=run_id,
             cycle=hops,
             message=message,
             suggestion={"edge": edge_id, "set": {"mode": "full"}},
             action="promote_full",
         )
-        run.hooks.on_warning(
-            run_id=run.run_id, message=f"{message}\nPromoted {edge_id} to mode=full.", block=None
+        self.hooks.on_warning(
+            run_id=run_id, message=f"{message}\nPromoted {edge_id} to mode=full.", block=None
         )
 
     def _fail(
@@ -108,16 +111,18 @@ class DeadlockDetector:
         suggestion: dict[str, Any] | None,
         hops: list[dict[str, Any]],
     ) -> None:
-        run = self.run
         error = error_info("Deadlock", message)
         for hop in cycle:
             if not isinstance(hop.node, str):
                 hop.node.deadlock_error = error
-        run.error = message
-        run.hooks.on_deadlock(
-            run_id=run.run_id, cycle=hops, message=message, suggestion=suggestion, action="fail"
+        self.hooks.on_deadlock(
+            run_id=self.state.run_id,
+            cycle=hops,
+            message=message,
+            suggestion=suggestion,
+            action="fail",
         )
-        run.stopper.stop()
+        self.stopper.fail(message)
 
 
 def find_cycle(graph: dict[Node, list[Hop]]) -> list[Hop] | None:
@@ -149,7 +154,9 @@ def find_cycle(graph: dict[Node, list[Hop]]) -> list[Hop] | None:
     return None
 
 
-def describe(run: Run, cycle: list[Hop]) -> tuple[str, dict[str, Any] | None, list[dict[str, Any]]]:
+def describe(
+    run: RunFacts, cycle: list[Hop]
+) -> tuple[str, dict[str, Any] | None, list[dict[str, Any]]]:
     """The message naming every hop, the suggested edge, and the hops as data."""
     lines: list[str] = []
     hops: list[dict[str, Any]] = []
@@ -206,7 +213,7 @@ def describe(run: Run, cycle: list[Hop]) -> tuple[str, dict[str, Any] | None, li
     return "\n".join(["Deadlock: wait-for cycle", *lines, fix]), suggestion, hops
 
 
-def _fix(run: Run, cycle: list[Hop]) -> tuple[dict[str, Any] | None, str]:
+def _fix(run: RunFacts, cycle: list[Hop]) -> tuple[dict[str, Any] | None, str]:
     for hop in cycle:
         edge = hop.edge
         if hop.waits != "output" or edge is None or edge.consumer is None:

@@ -8,12 +8,11 @@ its inputs itself, hold a thread while they wait.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import threading
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sluicegate.errors import Cancelled, UpstreamError
 from sluicegate.kernel.context import current
@@ -26,20 +25,8 @@ from sluicegate.kernel.slices import READ_BATCH, close_iterator, pull
 from sluicegate.kernel.stream_inputs import StreamBridge
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from sluicegate.kernel.instance import Instance
-
-
-class Services(Protocol):
-    """What a driver needs from its run."""
-
-    loop: asyncio.AbstractEventLoop
-    pool: Executor
-    busy: int
-    progress: int
-
-    def kwargs_for(self, inst: Instance) -> dict[str, Any]: ...
+    from sluicegate.kernel.ports import Services
 
 
 class Driver:
@@ -112,7 +99,7 @@ class Driver:
         plain = plain and not self.inst.node.explode
         edge = self.inst.inputs[index]
         while True:
-            batch = await self._read(edge, READ_BATCH)
+            batch = await self.read(edge, READ_BATCH)
             if batch is None:
                 return
             if plain:
@@ -135,7 +122,7 @@ class Driver:
         await self._in_thread(work)
 
     # ---- reading ----------------------------------------------------------------------
-    async def _read(self, edge: Edge, limit: int) -> list[Any] | None:
+    async def read(self, edge: Edge, limit: int) -> list[Any] | None:
         """The next batch of `edge`, or None at EOS. Starved while it waits."""
         inst = self.inst
         drain = inst.node.drain_on_upstream_error
@@ -149,7 +136,7 @@ class Driver:
                 return None  # tolerate_upstream_error: the failed input simply ends
             if got is not None:
                 items, nbytes, rows = got
-                self.services.progress += 1
+                self.services.state.progress += 1
                 inst.io.items_in += len(items)
                 inst.io.rows_in += rows
                 inst.io.bytes_in += nbytes
@@ -164,7 +151,7 @@ class Driver:
     async def _read_all(self, edge: Edge, single: bool) -> Any:
         """Every item of `edge`: the value itself for a single-item input, else a list."""
         items: list[Any] = []
-        while (batch := await self._read(edge, 1 << 30)) is not None:
+        while (batch := await self.read(edge, 1 << 30)) is not None:
             items.extend(batch)
             if self.inst.node.collect:
                 self.inst.internal_bytes = self.inst.io.bytes_in
@@ -200,7 +187,7 @@ class Driver:
         inst = self.inst
         assert inst.outlet is not None
         inst.outlet.put(items, nbytes, rows, exact=self.sizer.exact)
-        self.services.progress += 1
+        self.services.state.progress += 1
         inst.io.items_out += len(items)
         inst.io.rows_out += rows
         inst.io.bytes_out += nbytes
@@ -230,13 +217,13 @@ class Driver:
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn` on a worker thread; the run is busy meanwhile (SPEC §4.7.2)."""
         self.inst.set_activity("busy")
-        self.services.busy += 1
+        self.services.state.busy += 1
         try:
             return await self.services.loop.run_in_executor(
                 self.services.pool, _tracked, self.inst, fn, args
             )
         finally:
-            self.services.busy -= 1
+            self.services.state.busy -= 1
 
     def _check_cancel(self) -> None:
         if self.inst.cancel_requested:

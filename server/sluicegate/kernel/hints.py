@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sluicegate.kernel.hooks import RunHooks
     from sluicegate.kernel.instance import Instance
-    from sluicegate.kernel.run import Run
-    from sluicegate.kernel.view import RunView
+    from sluicegate.kernel.ports import RunFacts
+    from sluicegate.kernel.rates import Rates
 
 SLOW_DRAIN_S = 60.0
 
 
 class Hints:
-    def __init__(self, run: Run, view: RunView) -> None:
+    def __init__(self, run: RunFacts, rates: Rates, hooks: RunHooks) -> None:
         self.run = run
-        self.view = view
+        self.rates = rates
+        self.hooks = hooks
         self.progress: dict[Instance, tuple[tuple[int, int], float]] = {}
         self.high_since: dict[str, float] = {}
         self.warned: set[object] = set()
@@ -47,7 +49,7 @@ class Hints:
         """HIGH back pressure for 60 s: name the bottleneck downstream (Flink's heuristic)."""
         run = self.run
         for name in run.topology.blocks:
-            frac = self.view.fracs.get(name, {})
+            frac = self.rates.fracs.get(name, {})
             if frac.get("backpressured", 0.0) <= 0.5:
                 self.high_since.pop(name, None)
                 continue
@@ -67,11 +69,11 @@ class Hints:
             if block in seen:
                 continue
             seen.add(block)
-            frac = self.view.fracs.get(block, {})
+            frac = self.rates.fracs.get(block, {})
             if frac.get("busy", 0.0) > 0.9 and frac.get("backpressured", 0.0) < 0.1:
                 return f"{block} (busy {frac['busy']:.0%})"
             todo.extend(topology.downstream(block))
         return None
 
     def _warn(self, message: str, block: str | None) -> None:
-        self.run.hooks.on_warning(run_id=self.run.run_id, message=message, block=block)
+        self.hooks.on_warning(run_id=self.run.run_id, message=message, block=block)

@@ -19,8 +19,6 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sluicegate.kernel.hooks import RunHooks
-
 STREAM_LEVELS = {"stdout": "STDOUT", "stderr": "STDERR"}
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
 HOOK_DELAY_S = 0.05  # lines reach the hooks in batches, at most this late
@@ -35,6 +33,14 @@ class BlockRun(Protocol):
 
     @property
     def uuid(self) -> str: ...
+
+
+class LogHooks(Protocol):
+    """Where kept lines go on the scheduler's loop (`RunHooks` has this method)."""
+
+    def on_log(
+        self, *, run_id: str, block: str, uuid: str, level: str, message: str, **future_kwargs: Any
+    ) -> None: ...
 
 
 class LogSink(Protocol):
@@ -149,7 +155,7 @@ class RunLog:
         max_bytes: int,
         max_lines: int,
         sink: LogSink | None,
-        hooks: RunHooks,
+        hooks: LogHooks,
         loop: asyncio.AbstractEventLoop,
     ) -> None:
         self.run_id = run_id

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.ports import RunFacts
     from sluicegate.kernel.view import RunView
 
 
 def build_report(
-    run: Run, view: RunView, *, duration_s: float, peak_rss_bytes: int
+    run: RunFacts, view: RunView, *, duration_s: float, peak_rss_bytes: int
 ) -> dict[str, Any]:
     blocks = view.blocks()
     report: dict[str, Any] = {

@@ -12,7 +12,6 @@ import functools
 import threading
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from sluicegate.kernel.driver import Driver
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.fanout import Combo, Fanout, Partition
 from sluicegate.kernel.hooks import RunHooks
-from sluicegate.kernel.instance import Instance, Totals
+from sluicegate.kernel.instance import Instance
 from sluicegate.kernel.isolation import copy_value, where_of
 from sluicegate.kernel.logs import LogSink, RunLog
 from sluicegate.kernel.mage_kwargs import mage_kwargs
@@ -38,6 +37,7 @@ from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
 from sluicegate.kernel.slots import Slots
+from sluicegate.kernel.state import RunState
 from sluicegate.kernel.stopping import Stopper
 from sluicegate.kernel.store_port import RunStore
 from sluicegate.kernel.view import block_phase
@@ -72,16 +72,11 @@ class Run:
         self.hooks = hooks
         self.store = store
         self.spill_dir = spill_dir
-        self.by_block: dict[str, list[Instance]] = {name: [] for name in topology.blocks}
-        self.live: dict[str, int] = dict.fromkeys(topology.blocks, 0)
-        self.counts: dict[str, Counter[str]] = {name: Counter() for name in topology.blocks}
-        self.running: set[Instance] = set()
-        self.done_totals: dict[str, Totals] = {name: Totals() for name in topology.blocks}
-        self.edges_by_static: dict[str, list[Edge]] = {e: [] for e in topology.edges}
-        self.fanouts = {
+        fanouts = {
             name: Fanout(name, node.match, tuple(bool(c) for c in plans[name].contributions))
             for name, node in topology.blocks.items()
         }
+        self.state = RunState(topology, plans, fanouts, run_id=run_id)
         self.input_index = {
             e.id: i for node in topology.blocks.values() for i, e in enumerate(node.inputs)
         }
@@ -96,17 +91,9 @@ class Run:
             drain_first=self.settings.drain_first,
             reserve={name: plan.child_levels_below for name, plan in plans.items()},
         )
-        self.stopper = Stopper(self)
-        self.reduced: set[str] = set()
+        self.stopper = Stopper(self.state, self, slots=self.slots, store=store)
         self.logged_ports: set[str] = set()
-        self.busy = 0
-        self.progress = 0  # bumped whenever items move or a phase changes (quiescence check)
         self.tasks: set[asyncio.Task[None]] = set()
-        self.error: str | None = None
-        self.status = "running"
-        self.started = time.perf_counter()
-        self.started_epoch = time.time()
-        self.finished: float | None = None
         self.done = asyncio.Event()
         self.loop = asyncio.get_running_loop()
         log_sink: LogSink | None = getattr(store, "log_sink", None)
@@ -126,7 +113,7 @@ class Run:
     def start(self) -> None:
         for name, node in self.topology.blocks.items():
             if not node.inputs:
-                self.fanouts[name].final = True
+                self.state.fanouts[name].final = True
                 self._create(name, (), [])
         self.refresh()
 
@@ -169,10 +156,10 @@ class Run:
                     edge.put([value], 0.0, 1)
                     edge.close()
             inst.inputs.append(edge)
-            self.edges_by_static[static.id].append(edge)
-        self.by_block[block].append(inst)
-        self.live[block] += 1
-        self.counts[block]["created"] += 1
+            self.state.edges_by_static[static.id].append(edge)
+        self.state.by_block[block].append(inst)
+        self.state.live[block] += 1
+        self.state.counts[block]["created"] += 1
         task = self.loop.create_task(self._life(inst))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -182,9 +169,9 @@ class Run:
                 self._offer(out.dst, self.input_index[out.id], part)
 
     def _offer(self, block: str, index: int, part: Partition) -> None:
-        if self.stopper.stopping:
+        if self.state.stopping:
             return
-        combos: list[Combo] = self.fanouts[block].add(index, part)
+        combos: list[Combo] = self.state.fanouts[block].add(index, part)
         for key, parts in combos:
             self._create(block, key, parts)
 
@@ -219,34 +206,34 @@ class Run:
         """Close inputs whose upstream will offer no more partitions; reduce finished levels;
         end the run when nothing is left (SPEC §4.10.1, §4.10.4, §4.8.3)."""
         for name, node in self.topology.blocks.items():
-            fanout = self.fanouts[name]
+            fanout = self.state.fanouts[name]
             for index, edge in enumerate(node.inputs):
                 if fanout.inputs_final[index]:
                     continue
                 src = self.topology.blocks[edge.src]
-                upstream = self.fanouts[edge.src]
-                if self.stopper.stopping:
+                upstream = self.state.fanouts[edge.src]
+                if self.state.stopping:
                     closed = True
                 elif src.dynamic:
-                    closed = upstream.final and self.live[src.name] == 0
+                    closed = upstream.final and self.state.live[src.name] == 0
                 elif src.reduce_output:
-                    closed = src.name in self.reduced
+                    closed = src.name in self.state.reduced
                 else:
                     closed = upstream.final
                 if closed and fanout.close_input(index) and self.plans[name].replicated:
                     self.hooks.on_children_final(
-                        run_id=self.run_id, block=name, expected=len(self.by_block[name])
+                        run_id=self.run_id, block=name, expected=len(self.state.by_block[name])
                     )
             if (
                 node.reduce_output
                 and fanout.final
-                and not self.live[name]
-                and name not in self.reduced
+                and not self.state.live[name]
+                and name not in self.state.reduced
             ):
-                self.reduced.add(name)
-                if not self.stopper.stopping:
+                self.state.reduced.add(name)
+                if not self.state.stopping:
                     self._reduce(name)
-        if all(f.final for f in self.fanouts.values()) and not any(self.live.values()):
+        if all(f.final for f in self.state.fanouts.values()) and not any(self.state.live.values()):
             self.done.set()
 
     def _reduce(self, block: str) -> None:
@@ -255,7 +242,7 @@ class Run:
         groups: dict[tuple[int, ...], list[Any]] = {} if len(plan.levels) > 1 else {(): []}
         errors: dict[tuple[int, ...], BaseException] = {}
         names: dict[tuple[int, ...], tuple[str | None, ...]] = {}
-        for inst in sorted(self.by_block[block], key=lambda i: i.key):
+        for inst in sorted(self.state.by_block[block], key=lambda i: i.key):
             group = groups.setdefault(inst.key[:-1], [])
             names.setdefault(inst.key[:-1], inst.names[:-1])
             if inst.phase == "succeeded":
@@ -294,7 +281,8 @@ class Run:
                 self, inst, list(self.plans[inst.block].single_inputs)
             ).execute()
             if inst.loaded.tests:
-                await run_tests(self, inst, captured)
+                single = self.plans[inst.block].single_output
+                await run_tests(self, inst, captured, single_output=single)
             await run_callbacks(self, inst, "success", None)
             self.finish(inst, "succeeded")
         except ConditionFailed:
@@ -432,23 +420,23 @@ class Run:
         frm = inst.phase
         if inst.terminal or (frm == to and inst.reason == reason):
             return
-        self.progress += 1
+        self.state.progress += 1
         now = time.perf_counter()
         inst.phase, inst.reason, inst.waiting_on, inst.phase_since = to, reason, waiting_on, now
         if error is not None:
             inst.error = error
-        counts = self.counts[inst.block]
+        counts = self.state.counts[inst.block]
         counts[frm] -= 1
         counts[to] += 1
         if to == "running":
             inst.started_t = now
-            self.running.add(inst)
+            self.state.running.add(inst)
         if inst.terminal:
             inst.finished_t = now
             inst.set_activity(None)
-            self.live[inst.block] -= 1
-            self.running.discard(inst)
-            self.done_totals[inst.block].add(inst)
+            self.state.live[inst.block] -= 1
+            self.state.running.discard(inst)
+            self.state.done_totals[inst.block].add(inst)
         self.hooks.on_phase(
             run_id=self.run_id,
             block=inst.block,
@@ -466,7 +454,7 @@ class Run:
             self.phase_waiters.wake()
 
     def block_phases(self, names: Iterable[str]) -> dict[str, str]:
-        return {name: block_phase(self, name) for name in names}
+        return {name: block_phase(self.state, name) for name in names}
 
     # ---- services for drivers -----------------------------------------------------------
     def kwargs_for(self, inst: Instance) -> dict[str, Any]:
@@ -477,7 +465,7 @@ class Run:
         plan = self.plans[inst.block]
         kwargs.update(
             mage_kwargs(
-                self.topology, plan, inst, started_epoch=self.started_epoch, variables=kwargs
+                self.topology, plan, inst, started_epoch=self.state.started_epoch, variables=kwargs
             )
         )
         kwargs["logger"] = BlockLogger(inst, inst.log)

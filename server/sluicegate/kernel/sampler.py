@@ -13,30 +13,42 @@ from sluicegate.kernel.hints import Hints
 from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 
 if TYPE_CHECKING:
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.hooks import RunHooks
+    from sluicegate.kernel.ports import RunFacts
+    from sluicegate.kernel.rates import Rates
+    from sluicegate.kernel.stopping import Stopper
     from sluicegate.kernel.view import RunView
 
 WINDOW_S = 5.0
 
 
 class Sampler:
-    def __init__(self, run: Run, view: RunView) -> None:
-        self.run = run
-        self.view = view
-        self.detector = DeadlockDetector(run)
+    def __init__(
+        self,
+        state: RunFacts,
+        view: RunView,
+        rates: Rates,
+        *,
+        hooks: RunHooks,
+        stopper: Stopper,
+        detector: DeadlockDetector,
+        done: asyncio.Event,
+    ) -> None:
+        self.state, self.view, self.rates = state, view, rates
+        self.hooks, self.stopper, self.detector, self.done = hooks, stopper, detector, done
         self.block_history: dict[str, deque[tuple[float, dict[ActivityTime, float]]]] = {
-            name: deque() for name in run.topology.blocks
+            name: deque() for name in state.topology.blocks
         }
         self.edge_history: dict[str, deque[tuple[float, tuple[float, ...]]]] = {
-            edge_id: deque() for edge_id in run.topology.edges
+            edge_id: deque() for edge_id in state.topology.edges
         }
         self.quiet = 0
         self.last_progress = -1
-        self.hints = Hints(run, view)
+        self.hints = Hints(state, rates, hooks)
 
     async def loop(self) -> None:
-        interval = self.run.settings.sample_interval_s
-        while not self.run.done.is_set():
+        interval = self.state.settings.sample_interval_s
+        while not self.done.is_set():
             await asyncio.sleep(interval)
             self.sample()
 
@@ -45,9 +57,9 @@ class Sampler:
         self._block_fracs(now)
         self._edge_rates(now)
         self._check_quiescence()
-        self.run.stopper.check_store()
+        self.stopper.check_store()
         self.hints.check(now)
-        self.run.hooks.on_sample(run_id=self.run.run_id, view=self.view)
+        self.hooks.on_sample(run_id=self.state.run_id, view=self.view)
 
     def _block_fracs(self, now: float) -> None:
         for name, history in self.block_history.items():
@@ -58,12 +70,12 @@ class Sampler:
             old = history[0][1]
             spent = {a: totals[a] - old[a] for a in ACTIVITY_TIMES}
             whole = sum(spent.values())
-            self.view.fracs[name] = {
+            self.rates.fracs[name] = {
                 a: (spent[a] / whole if whole > 0 else 0.0) for a in ACTIVITY_TIMES
             }
 
     def _edge_rates(self, now: float) -> None:
-        for edge_id, edges in self.run.edges_by_static.items():
+        for edge_id, edges in self.state.edges_by_static.items():
             if not edges:
                 continue
             values = (
@@ -82,7 +94,7 @@ class Sampler:
             if dt <= 0:
                 continue
             d = [v - o for v, o in zip(values, old, strict=True)]
-            self.view.edge_rates[edge_id] = {
+            self.rates.edges[edge_id] = {
                 "in_items_per_s": d[0] / dt,
                 "out_items_per_s": d[1] / dt,
                 "in_bytes_per_s": d[2] / dt,
@@ -92,16 +104,10 @@ class Sampler:
 
     def _check_quiescence(self) -> None:
         """SPEC §4.13.2: no block busy, no task in flight, some block not terminal."""
-        run = self.run
+        run = self.state
         moved = run.progress != self.last_progress
         self.last_progress = run.progress
-        if (
-            moved
-            or run.busy
-            or run.done.is_set()
-            or run.stopper.stopping
-            or not any(run.live.values())
-        ):
+        if moved or run.busy or self.done.is_set() or run.stopping or not any(run.live.values()):
             self.quiet = 0
             return
         self.quiet += 1

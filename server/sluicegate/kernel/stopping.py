@@ -10,27 +10,44 @@ from sluicegate.graph.subset import descendants
 
 if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.ports import Scheduler
+    from sluicegate.kernel.slots import Slots
+    from sluicegate.kernel.state import RunState
 
 
 class Stopper:
-    def __init__(self, run: Run) -> None:
-        self.run = run
-        self.stopping = False
-        self.by_user = False
+    """Sets the run's stop flags and its error (through `RunState.fail`), cancels block runs
+    and drives the scheduler through the small `Scheduler` face."""
+
+    def __init__(
+        self, state: RunState, scheduler: Scheduler, *, slots: Slots, store: object | None
+    ) -> None:
+        self.state = state
+        self.scheduler = scheduler
+        self.slots = slots
+        self.store = store
+
+    @property
+    def stopping(self) -> bool:
+        return self.state.stopping
 
     def on_failure(self, inst: Instance) -> None:
         """A block run failed: remember the first error; with fail_fast, stop the run."""
-        run = self.run
-        if run.error is None and inst.error is not None:
-            run.error = f"block '{inst.uuid}' failed: {inst.error['type']}: {inst.error['message']}"
-        if run.settings.fail_fast:
+        if inst.error is not None:
+            error = inst.error
+            self.state.fail(f"block '{inst.uuid}' failed: {error['type']}: {error['message']}")
+        if self.state.settings.fail_fast:
             self.stop(failed=inst.block)
+
+    def fail(self, message: str) -> None:
+        """The run cannot go on (a deadlock, a full disk): say why and stop it."""
+        self.state.fail(message)
+        self.stop()
 
     def store_failure(self) -> str | None:
         """Why the output store can write no more (the disk is full), or None. A store
         without `failure()` (a test double) never fails the run."""
-        failure = getattr(self.run.store, "failure", None)
+        failure = getattr(self.store, "failure", None)
         message: str | None = failure() if callable(failure) else None
         return message
 
@@ -38,27 +55,23 @@ class Stopper:
         """Fail the run, naming the disk, once its outputs cannot be stored."""
         message = self.store_failure()
         if message is not None and not self.stopping:
-            if self.run.error is None:
-                self.run.error = message
-            self.stop()
+            self.fail(message)
 
     def stop(self, *, by_user: bool = False, failed: str | None = None) -> None:
         """Cancel every block run that is not terminal; create no new ones. Runs downstream
         of the failed block that never started end `upstream_failed`, the rest `cancelled`."""
-        if self.stopping:
+        state = self.state
+        if state.stopping:
             return
-        self.stopping = True
-        self.by_user = by_user
-        run = self.run
-        downstream = descendants(run.topology, failed) if failed else set()
-        for insts in run.by_block.values():
-            for inst in insts:
-                if not inst.terminal:
-                    if inst.started_t is None and inst.block in downstream:
-                        inst.stop_phase = "upstream_failed"
-                    self.cancel(inst)
-        run.refresh()
-        run.loop.call_later(run.settings.cancel_grace_s, self.force)
+        state.stopping = True
+        state.stopped_by_user = by_user
+        downstream = descendants(state.topology, failed) if failed else set()
+        for inst in state.live_instances():
+            if inst.started_t is None and inst.block in downstream:
+                inst.stop_phase = "upstream_failed"
+            self.cancel(inst)
+        self.scheduler.refresh()
+        self.scheduler.loop.call_later(state.settings.cancel_grace_s, self.force)
 
     def cancel(self, inst: Instance) -> None:
         inst.cancel_requested = True
@@ -69,13 +82,12 @@ class Stopper:
             for edge in inst.outlet.edges:
                 edge.writable.wake()
             inst.outlet.pending_changed.wake()
-        self.run.slots.cancel(inst)
+        self.slots.cancel(inst)
 
     def force(self) -> None:
         """Past the grace period: interrupt threads still running user code, then give up
         on them so the run can end (SPEC §4.12 `cancelled(forced)`)."""
-        run = self.run
-        stuck = [i for insts in run.by_block.values() for i in insts if not i.terminal]
+        stuck = self.state.live_instances()
         for inst in stuck:
             inst.forced = True
             if inst.thread_id is not None:
@@ -83,11 +95,8 @@ class Stopper:
                     ctypes.c_ulong(inst.thread_id), ctypes.py_object(Cancelled)
                 )
         if stuck:
-            run.loop.call_later(1.0, self._abandon)
+            self.scheduler.loop.call_later(1.0, self._abandon)
 
     def _abandon(self) -> None:
-        run = self.run
-        for insts in run.by_block.values():
-            for inst in insts:
-                if not inst.terminal:
-                    run.finish(inst, "cancelled", reason="forced")
+        for inst in self.state.live_instances():
+            self.scheduler.finish(inst, "cancelled", reason="forced")

@@ -1,5 +1,8 @@
 """`stream: true` blocks: user code reads iterators over its inputs on a worker thread.
 
+The driver owns this bridge; the bridge sees the driver only through `StreamHost`, the
+reading, room and emitting steps every input style shares, so it imports no driver.
+
 The thread asks the scheduler's loop for input and hands it output through
 `run_coroutine_threadsafe`. Before it waits for input it flushes what the block already
 emitted, so nothing sits in the thread while the block is starved; before it resumes the
@@ -11,19 +14,39 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sluicegate.errors import Cancelled
 from sluicegate.kernel.sizing import rows_of
 from sluicegate.kernel.slices import READ_BATCH, SLICE_S
 
 if TYPE_CHECKING:
-    from sluicegate.kernel.driver import Driver
     from sluicegate.kernel.edge import Edge
+    from sluicegate.kernel.instance import Instance
+    from sluicegate.kernel.isolation import Owner
+    from sluicegate.kernel.ports import Services
+    from sluicegate.kernel.sizing import Sizer
+
+
+class StreamHost(Protocol):
+    """What the bridge uses of its driver."""
+
+    @property
+    def inst(self) -> Instance: ...
+    @property
+    def services(self) -> Services: ...
+    @property
+    def sizer(self) -> Sizer: ...
+    @property
+    def own(self) -> Owner | None: ...
+
+    async def read(self, edge: Edge, limit: int) -> list[Any] | None: ...
+    async def wait_room(self) -> int: ...
+    def emit(self, items: list[Any], nbytes: int, rows: int) -> None: ...
 
 
 class StreamBridge:
-    def __init__(self, driver: Driver, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, driver: StreamHost, loop: asyncio.AbstractEventLoop) -> None:
         self.driver = driver
         self.loop = loop
         self.pending: list[Any] = []
@@ -62,24 +85,24 @@ class StreamBridge:
 
     # ---- loop side --------------------------------------------------------------------
     async def _flush(self, items: list[Any], nbytes: int, rows: int) -> int:
-        services = self.driver.services
-        services.busy -= 1
+        work = self.driver.services.state
+        work.busy -= 1
         try:
             if items:
                 await self.driver.wait_room()
                 self.driver.emit(items, nbytes, rows)
             return await self.driver.wait_room()
         finally:
-            services.busy += 1
+            work.busy += 1
             self.driver.inst.set_activity("busy")
 
     async def _read(self, edge: Edge) -> list[Any] | None:
-        services = self.driver.services
-        services.busy -= 1
+        work = self.driver.services.state
+        work.busy -= 1
         try:
-            return await self.driver._read(edge, READ_BATCH)
+            return await self.driver.read(edge, READ_BATCH)
         finally:
-            services.busy += 1
+            work.busy += 1
             self.driver.inst.set_activity("busy")
 
 

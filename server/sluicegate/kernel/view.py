@@ -7,6 +7,7 @@ summed, fill is summed with the ratio of the fullest edge, fractions come from t
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
@@ -15,12 +16,13 @@ from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 if TYPE_CHECKING:
     from sluicegate.kernel.edge import Edge
     from sluicegate.kernel.instance import Instance
-    from sluicegate.kernel.run import Run
+    from sluicegate.kernel.ports import RunFacts
+    from sluicegate.kernel.rates import Rates
 
 _RUN_PHASES = ("running", "ready", "waiting", "created")
 
 
-def block_phase(run: Run, name: str) -> str:
+def block_phase(run: RunFacts, name: str) -> str:
     """A block's phase over its runs (SPEC §4.7.1); terminal once it has all it will have."""
     counts = run.counts[name]
     fanout = run.fanouts[name]
@@ -34,9 +36,9 @@ def block_phase(run: Run, name: str) -> str:
                 return phase
         if counts["succeeded"] or accepted:
             return "succeeded"
-        if counts["skipped"] or not run.stopper.stopping:
+        if counts["skipped"] or not run.stopping:
             return "skipped"
-        return "cancelled" if run.stopper.by_user else "upstream_failed"
+        return "cancelled" if run.stopped_by_user else "upstream_failed"
     for phase in _RUN_PHASES:
         if counts[phase]:
             return phase
@@ -44,10 +46,9 @@ def block_phase(run: Run, name: str) -> str:
 
 
 class RunView:
-    def __init__(self, run: Run) -> None:
-        self.run = run
-        self.fracs: dict[str, dict[ActivityTime, float]] = {}
-        self.edge_rates: dict[str, dict[str, float]] = {}
+    def __init__(self, run: RunFacts, rates: Rates) -> None:
+        self.run = run  # read only: the view computes, never writes
+        self.rates = rates  # written by the sampler
 
     @property
     def run_id(self) -> str:
@@ -98,7 +99,7 @@ class RunView:
                 sums[k] += getattr(inst.io, k)
         worst = max(running, key=lambda i: label_rank("running", i.activity), default=None)
         one = insts[0] if len(insts) == 1 and not run.plans[name].replicated else None
-        frac = self.fracs.get(name, dict.fromkeys(ACTIVITY_TIMES, 0.0))
+        frac = self.rates.fracs.get(name, dict.fromkeys(ACTIVITY_TIMES, 0.0))
         shown = one or worst
         since_ms = int((time.perf_counter() - shown.phase_since) * 1000) if shown else 0
         state: dict[str, Any] = {
@@ -197,7 +198,7 @@ class RunView:
             for edge_id, edges in self.run.edges_by_static.items()
         }
 
-    def _edge(self, edge_id: str, edges: list[Edge]) -> dict[str, Any]:
+    def _edge(self, edge_id: str, edges: Sequence[Edge]) -> dict[str, Any]:
         static = self.run.topology.edges[edge_id]
         first = next(
             (e for e in edges if e.rows_per_buffer is not None), edges[0] if edges else None
@@ -241,8 +242,8 @@ class RunView:
                 "discarded": sum(e.discarded for e in edges),
             },
             "bp_ms_total": int(sum(e.bp_ms_now() for e in edges)),
-            "bp_frac": self.edge_rates.get(edge_id, {}).get("bp_frac", 0.0),
-            "rate": {k: v for k, v in self.edge_rates.get(edge_id, {}).items() if k != "bp_frac"}
+            "bp_frac": self.rates.edges.get(edge_id, {}).get("bp_frac", 0.0),
+            "rate": {k: v for k, v in self.rates.edges.get(edge_id, {}).items() if k != "bp_frac"}
             or {
                 "in_items_per_s": 0.0,
                 "out_items_per_s": 0.0,
