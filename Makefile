@@ -15,6 +15,8 @@ PY_STAMP := $(VENV)/.stamp
 NPM_STAMP := frontend/node_modules/.stamp
 BUNDLE := server/sluicegate/web/static/dist/app.js
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null)
+# The browser's protocol types are generated from these (frontend/scripts/gen-types.mjs).
+PROTOCOL_SOURCES := $(wildcard server/sluicegate/protocol/*.py) frontend/scripts/gen-types.mjs
 CHROMIUM ?= /usr/bin/chromium
 
 # Folders that are linted; $(wildcard) keeps lint working while one is still empty in git.
@@ -44,7 +46,7 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(BUNDLE): $(NPM_STAMP) $(FRONTEND_SOURCES)
+$(BUNDLE): $(NPM_STAMP) $(PY_STAMP) $(FRONTEND_SOURCES) $(PROTOCOL_SOURCES)
 	cd frontend && npm run --silent build
 
 browser: ## Install Debian's chromium for the browser tests (apt; needs root or sudo)
@@ -62,14 +64,16 @@ demo-cli: setup ## Run the seed pipeline of examples/ headless, with live progre
 test: setup browser lint ## Lint, then run the whole test suite (kernel, API, browser)
 	$(BIN)/python -m pytest
 
-lint: setup ## Check style, formatting and types (ruff, ruff format, mypy)
+lint: setup ## Check style, formatting and types (ruff, ruff format, mypy; tsc and biome for the frontend)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
+	cd frontend && npm run --silent lint
 
 format: setup ## Fix what ruff can fix and reformat the code
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
+	cd frontend && npm run --silent format
 
 bench: setup ## Run benchmarks/b*.py in order; each prints its figures as a JSON line last
 	@if [ -z "$(BENCHMARKS)" ]; then echo "no benchmarks/b*.py yet"; fi

@@ -24,6 +24,7 @@ function xsrfToken() {
 // `version`: the file version (from a read) a change is based on, sent as If-Match; the
 // server answers 412 (ApiError.status) when the file has changed since.
 async function request(method, path, body, version) {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: {}, credentials: "same-origin" };
   if (!SAFE.has(method)) init.headers["x-xsrftoken"] = xsrfToken();
   if (version) init.headers["if-match"] = `"${version}"`;

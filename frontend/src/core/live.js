@@ -41,6 +41,7 @@ class Live {
     };
   }
 
+  /** @param {import("./protocol.gen.js").ClientMessage} msg */
   receive(msg) {
     if (msg.type === "hello") {
       this.kernel = msg.kernel;

@@ -47,7 +47,8 @@ export class GraphView {
     this.graph = graph;
     const key = structureKey(graph);
     if (key !== this.key) {
-      const token = (this.token = {});
+      const token = {};
+      this.token = token;
       const layout = await layoutGraph(graph);
       if (token !== this.token) return;
       this.layout = layout;

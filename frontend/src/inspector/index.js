@@ -9,12 +9,14 @@
 import { api } from "../core/api.js";
 import { fmtDuration, h } from "../core/dom.js";
 import { live } from "../core/live.js";
+import { TERMINAL_RUN_PHASE } from "../core/protocol.gen.js";
 import { childrenPicker } from "./children.js";
 import { itemsPane } from "./items.js";
 import { sidePane } from "./side.js";
 import "./inspector.css";
 
-const FINISHED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+/** @type {ReadonlySet<string>} */
+const FINISHED = new Set(TERMINAL_RUN_PHASE);
 
 // The latest phase of a child, from its phase events: {phase, reason, error}.
 async function childRun(runId, uuid) {

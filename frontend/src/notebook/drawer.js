@@ -4,6 +4,7 @@ import { mountInspector } from "../inspector/index.js";
 
 let open = null; // {el, inspector, close}
 
+/** @param {{runId: string, block: string, uuid?: string}} target */
 export function openInspectorDrawer({ runId, block, uuid }) {
   if (open) {
     open.inspector.show({ runId, block, uuid });

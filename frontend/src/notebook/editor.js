@@ -5,6 +5,7 @@ import { python } from "@codemirror/lang-python";
 import { EditorState, Prec, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, GutterMarker, WidgetType, gutter, keymap } from "@codemirror/view";
 
+/** @type {import("@codemirror/state").StateEffectType<{line?: number | null, message?: string} | null>} */
 const setError = StateEffect.define(); // {line, message} | null
 
 class ErrorMarker extends GutterMarker {

@@ -21,7 +21,7 @@ export function mountNotebook(root, { pipeline, data }) {
   const list = h("div.notebook-cells");
   const summary = h("span.notebook-summary");
   const unsaved = h("span.notebook-unsaved");
-  const saveAll = h("button.notebook-save-all", { hidden: true, on: { click: () => cells.forEach((c) => c.dirty() && c.save()) } }, "Save all");
+  const saveAll = h("button.notebook-save-all", { hidden: true, on: { click: () => cells.forEach((c) => { if (c.dirty()) c.save(); }) } }, "Save all");
   const banner = h("div.notebook-banner", { hidden: true });
   const bar = h("div.notebook-bar", {},
     summary, h("span.spacer"), unsaved, saveAll,

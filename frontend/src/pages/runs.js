@@ -3,12 +3,14 @@
 import { h, clear } from "../core/dom.js";
 import { api } from "../core/api.js";
 import { live } from "../core/live.js";
+import { TERMINAL_RUN_PHASE } from "../core/protocol.gen.js";
 import { reportError, pageHeader } from "./common.js";
 import { runsTable } from "./runs_table.js";
 import "./pages.css";
 
 const PAGE = 25;
-const STATUSES = ["running", "succeeded", "failed", "cancelled", "interrupted"];
+// What a run in the history can be: running, or one of the terminal run phases.
+const STATUSES = ["running", ...TERMINAL_RUN_PHASE];
 
 export function mountRuns(root) {
   const params = new URLSearchParams(location.search);

@@ -6,9 +6,11 @@ import { h, clear, append, fmtNumber, fmtBytes } from "../core/dom.js";
 import { prettyLabel, toneOf } from "../graph/tone.js";
 import { childrenList } from "./children.js";
 import { blockLog } from "./log_pane.js";
+import { ACTIVITY_TIME, TERMINAL_PHASE } from "../core/protocol.gen.js";
 
-const FRACS = [["busy", "busy"], ["starved", "starved"], ["backpressured", "backpressured"], ["waiting", "waiting"]];
-const COUNTERS = ["expected", "spawned", "queued", "running", "succeeded", "failed", "cancelled", "upstream_failed", "skipped"];
+const FRACS = ACTIVITY_TIME.map((a) => [a, a]);
+// A dynamic block's child counters (ChildCounters): how many were made, then by phase.
+const COUNTERS = ["expected", "spawned", "queued", "running", ...TERMINAL_PHASE];
 
 function waitingText(t) {
   const w = t.waiting_on;

@@ -4,9 +4,10 @@
 import { h, clear, fmtNumber } from "../core/dom.js";
 import { api } from "../core/api.js";
 import { statusPill, duration } from "../pages/common.js";
+import { TERMINAL_PHASE } from "../core/protocol.gen.js";
 
 const PAGE = 50;
-const FILTERS = [["", "all"], ["running", "running"], ["succeeded", "succeeded"], ["failed", "failed"], ["cancelled", "cancelled"], ["upstream_failed", "upstream failed"]];
+const FILTERS = [["", "all"], ...["running", ...TERMINAL_PHASE].map((p) => [p, p.replace("_", " ")])];
 
 export function childrenList({ runId, block, onOpen }) {
   let offset = 0;

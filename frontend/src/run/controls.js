@@ -40,7 +40,8 @@ export function runLauncher({ pipeline, mode, variables, label = "Run", onStarte
     }
   } } }, "▶ ", label);
   document.addEventListener("click", (ev) => {
-    if (!popover.hidden && !popover.contains(ev.target) && ev.target !== toggle && document.contains(ev.target)) {
+    const target = /** @type {Node} */ (ev.target);
+    if (!popover.hidden && !popover.contains(target) && target !== toggle && document.contains(target)) {
       popover.hidden = true;
       toggle.textContent = toggleText();
     }

@@ -10,6 +10,7 @@ export function bottomDock(root, { runId }) {
   const tabOutput = h("button.dock-tab", { type: "button", "aria-selected": "false", hidden: true, on: { click: () => select("output") } }, "Output");
   const el = h("div.dock", {}, h("div.dock-tabs", { role: "tablist" }, tabTimeline, tabOutput), timelineHost, inspectorHost);
   root.append(el);
+  /** @type {{show: Function, destroy?: Function, fresh?: boolean} | null} */
   let inspector = null;
   let loading = null;
 

@@ -16,6 +16,7 @@ function fmtTick(s) {
 }
 
 export class Timeline {
+  /** @param {HTMLElement} root @param {{onSelect?: (block: string) => void}} [options] */
   constructor(root, { onSelect } = {}) {
     this.onSelect = onSelect;
     this.order = [];

@@ -5,8 +5,16 @@
 // 10,000 children cost a few hundred numbers per lane. The first child failures are pushed
 // live and drawn as red ticks.
 
+import { TERMINAL_PHASE } from "../core/protocol.gen.js";
+
+/** @typedef {import("../core/protocol.gen.js").ClientMessage} ClientMessage */
+/** @typedef {import("../core/protocol.gen.js").TerminalPhase} TerminalPhase */
+
+// The colour of a lane's span: 0 running, 1 succeeded, 2 failed, 3 cancelled or skipped.
+/** @type {Record<TerminalPhase | "running", number>} */
 const OUTCOME = { running: 0, succeeded: 1, failed: 2, upstream_failed: 2, cancelled: 3, skipped: 3 };
-const TERMINAL = new Set(["succeeded", "failed", "upstream_failed", "cancelled", "skipped"]);
+/** @type {ReadonlySet<string>} */
+const TERMINAL = new Set(TERMINAL_PHASE);
 
 export class TimelineModel {
   constructor() {
@@ -25,7 +33,9 @@ export class TimelineModel {
   }
 
   // A live event: a run or block phase change, or one of the first child failures.
+  /** @param {ClientMessage} ev */
   add(ev) {
+    if (ev.type !== "event") return;
     if (ev.kind === "run") {
       if (ev.to === "running" && (this.t0 === null || ev.t < this.t0)) this.t0 = ev.t;
       if (ev.to !== "running" && ev.to !== "created") this.t1 = ev.t;

@@ -13,6 +13,7 @@ export function showValue(value) {
 }
 
 // -> {el, value(): {name: value}}; onChange(values) is called when a row is edited.
+/** @param {Record<string, unknown>} [initial] @param {{onChange?: (values: Record<string, unknown>) => void, addLabel?: string}} [options] */
 export function variablesEditor(initial = {}, { onChange, addLabel = "+ variable" } = {}) {
   const rows = h("div.vars-rows");
   const el = h("div.vars", {}, rows,
@@ -29,6 +30,7 @@ export function variablesEditor(initial = {}, { onChange, addLabel = "+ variable
   }
 
   function value() {
+    /** @type {Record<string, unknown>} */
     const out = {};
     for (const row of rows.children) {
       const [k, v] = row.querySelectorAll("input");
