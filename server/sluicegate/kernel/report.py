@@ -9,6 +9,11 @@ if TYPE_CHECKING:
     from sluicegate.kernel.view import RunView
 
 
+# Child counters in the report (SPEC §4.10.6): `upstream_failed` and `skipped` count the
+# children a reduce with `on_child_failure: skip` left out besides the failed ones.
+_CHILD_COUNTS = ("spawned", "succeeded", "failed", "cancelled", "upstream_failed", "skipped")
+
+
 def build_report(
     run: RunFacts, view: RunView, *, duration_s: float, peak_rss_bytes: int
 ) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def build_report(
             else None,
             "children": None
             if children is None
-            else {k: children[k] for k in ("spawned", "succeeded", "failed", "cancelled")},
+            else {k: children[k] for k in _CHILD_COUNTS},
             "error": state["error"],
         }
     for edge_id, state in view.edges().items():
