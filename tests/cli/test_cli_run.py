@@ -33,6 +33,7 @@ PORT_KEYS = {
     "rows_per_buffer_source",
     "capacity_items",
     "max_fill_items",
+    "max_fill_bytes",
     "bp_s",
     "items",
     "discarded",

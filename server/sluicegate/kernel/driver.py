@@ -123,8 +123,10 @@ class Driver:
 
     # ---- reading ----------------------------------------------------------------------
     async def read(self, edge: Edge, limit: int) -> list[Any] | None:
-        """The next batch of `edge`, or None at EOS. Starved while it waits."""
+        """The next batch of `edge` (at most one buffer's worth), or None at EOS. Starved
+        while it waits."""
         inst = self.inst
+        limit = min(limit, edge.read_size())
         drain = inst.node.drain_on_upstream_error
         while True:
             self._check_cancel()
@@ -203,8 +205,9 @@ class Driver:
             while True:
                 limit = await self.wait_room()
                 self._check_cancel()
+                byte_room = self.inst.outlet.byte_room() if self.inst.outlet else None
                 items, done, nbytes, rows = await self._in_thread(
-                    pull, source, limit, self.sizer, item_rows
+                    pull, source, limit, self.sizer, item_rows, byte_room
                 )
                 self.emit(items, nbytes, rows)
                 if done:

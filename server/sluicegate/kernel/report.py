@@ -56,8 +56,14 @@ def build_report(
             "rows_per_buffer_source": state["items_per_buffer_source"],
             "capacity_items": state["capacity"]["items"] if state["capacity"] else None,
             "max_fill_items": state["max_fill_items"],
+            "max_fill_bytes": _max_fill_bytes(run, edge_id),
             "bp_s": round(state["bp_ms_total"] / 1000, 4),
             "items": state["total"]["items_in"],
             "discarded": state["total"]["discarded"],
         }
     return report
+
+
+def _max_fill_bytes(run: RunFacts, edge_id: str) -> int:
+    """Most bytes (by the admission estimates) any one buffer of this port held at once."""
+    return int(max((e.max_fill_bytes for e in run.edges_by_static.get(edge_id, ())), default=0))
