@@ -21,6 +21,8 @@ KERNEL_SIDE = (
     "sluicegate.kernel.run",
     "sluicegate.graph.build",
     "sluicegate.blocks",
+    "sluicegate.kernel_process",
+    "sluicegate.kernel_process.main",
 )
 SERVER_SIDE = (
     "fastapi",

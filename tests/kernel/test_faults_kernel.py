@@ -19,9 +19,9 @@ from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.metrics import MetricsFile
 from sluicegate.kernel.sink import RecordingSink
 from sluicegate.kernel.store_port import StoreAdapter
+from sluicegate.kernel_process.main import KernelService
 from sluicegate.protocol.commands import StartRun
 from sluicegate.protocol.vocab import TERMINAL_PHASES
-from sluicegate.session.kernel_main import KernelService
 from sluicegate.store import OutputStore, diskwriter
 from sluicegate.store.outputs import OutputStore as Store
 

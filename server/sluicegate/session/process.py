@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import sluicegate
+from sluicegate.kernel_process.pipe import split_frames
 from sluicegate.protocol import DecodeError, Message, decode_message, encode
-from sluicegate.session.pipe import split_frames
 
 log = logging.getLogger("sluicegate.session")
 
@@ -66,7 +66,7 @@ class KernelProcess:
         return self._process.pid if self._process else None
 
     def start(self) -> None:
-        """Start `python -m sluicegate.session.kernel_main` with two pipes for frames."""
+        """Start `python -m sluicegate.kernel_process` with two pipes for frames."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         package_root = str(Path(sluicegate.__file__).resolve().parents[1])
@@ -80,7 +80,7 @@ class KernelProcess:
             [
                 sys.executable,
                 "-m",
-                "sluicegate.session.kernel_main",
+                "sluicegate.kernel_process",
                 str(to_child_r),
                 str(from_child_w),
                 str(self.workspace),

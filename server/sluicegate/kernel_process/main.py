@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -19,13 +17,13 @@ from sluicegate.graph.settings import with_mode
 from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.store_port import StoreAdapter
+from sluicegate.kernel_process.cell import run_cell
+from sluicegate.kernel_process.pipe import Sender, split_frames
+from sluicegate.kernel_process.subprocesses import end_subprocesses
 from sluicegate.protocol import Message, decode_command
 from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, StartRun
 from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
 from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES, error_info
-from sluicegate.session.cell import run_cell
-from sluicegate.session.pipe import Sender, split_frames
-from sluicegate.session.subprocesses import end_subprocesses
 from sluicegate.store import OutputStore
 from sluicegate.store.reuse import reusable_outputs
 
@@ -197,16 +195,3 @@ def main(conn: Connection, send: Connection, workspace: str, store_root: str) ->
             service.handle(command)
     sender.close()
     end_subprocesses()
-
-
-if __name__ == "__main__":
-    read_fd, write_fd, workspace_arg, store_arg = sys.argv[1:5]
-    main(
-        Connection(int(read_fd), writable=False),
-        Connection(int(write_fd), readable=False),
-        workspace_arg,
-        store_arg,
-    )
-    # The server closed the pipe (or asked to shut down): exit now, even if user code is
-    # still running on a worker thread that would otherwise keep the interpreter alive.
-    os._exit(0)
