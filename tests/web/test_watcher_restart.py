@@ -75,7 +75,8 @@ def test_the_watcher_restarts_after_a_failure(
         deadline = time.monotonic() + 5
         while not caplog.records and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.6)  # the back-off (0.2 s) and the new watch (0.25 s)
+        # The new watch reports every pipeline once when it is in place (the resync).
+        receive_until(live, "pipeline_changed", timeout=10)
         code = edit(workspace, "after the restart")
         changed = receive_until(live, lambda f: f.get("code") == code, timeout=10)
 
