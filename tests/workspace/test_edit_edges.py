@@ -22,7 +22,7 @@ def edges(workspace: Path) -> list[dict[str, Any]]:
 
 
 def test_add_edge(editor: WorkspaceEditor, workspace: Path) -> None:
-    editor.add_block("etl", "audit", kind="data_exporter")
+    editor.add_block("etl", "audit", kind="data_exporter", settings={"collect": True})
     state = editor.add_edge("etl", "load", "audit")
     editor.add_edge("etl", "clean", "audit", src_port="rejected", dst_port="bad")
     assert edges(workspace)[2:] == [
@@ -32,6 +32,17 @@ def test_add_edge(editor: WorkspaceEditor, workspace: Path) -> None:
     assert "load.out->audit.load" in [e["id"] for e in state["edges"]]
     topology = load_pipeline(workspace, "etl", environ={})
     assert {"load.out->audit.load", "clean.rejected->audit.bad"} <= set(topology.edges)
+
+
+def test_a_second_multi_item_input_of_a_per_item_block_is_refused(
+    editor: WorkspaceEditor, workspace: Path
+) -> None:
+    editor.add_block("etl", "audit", kind="data_exporter")  # called once per item
+    editor.add_edge("etl", "load", "audit")
+    before = fingerprint(workspace)
+    with pytest.raises(PlanError, match="block 'audit' has 2 multi-item inputs"):
+        editor.add_edge("etl", "clean", "audit", src_port="rejected", dst_port="bad")
+    assert fingerprint(workspace) == before
 
 
 @pytest.mark.parametrize(

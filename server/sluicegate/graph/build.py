@@ -29,6 +29,7 @@ from sluicegate.graph.mage_project import (
 )
 from sluicegate.graph.replication import replicate
 from sluicegate.graph.settings import base_layers, env_max_children, port_config, run_settings
+from sluicegate.graph.sources import Files
 from sluicegate.graph.spec import BlockSpec, PipelineSpec, WorkspaceSpec, check_pipeline_name
 from sluicegate.graph.topology import BlockNode, EdgeNode, LintWarning, Topology
 from sluicegate.graph.validate import Graph, check_spec
@@ -87,30 +88,59 @@ def confined(workspace: Path, path: Path, where: str) -> Path:
 
 
 def load_pipeline(
-    workspace: Path, name: str, *, environ: Mapping[str, str] | None = None
+    workspace: Path,
+    name: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    spec: PipelineSpec | None = None,
+    files: Files | None = None,
 ) -> Topology:
     """Read, check and resolve pipeline `name` of `workspace` (a Mage pipeline's warnings,
-    for what could not be mapped, come first in `warnings`)."""
+    for what could not be mapped, come first in `warnings`). Given a `spec`, that spec is
+    planned as pipeline `name` instead, block files looked up in `files` (`graph.sources`):
+    how the editor checks a change before it writes anything."""
     environ = os.environ if environ is None else environ
-    mage = read_mage_spec(workspace, name, environ) if is_mage_pipeline(workspace, name) else None
-    spec = mage.spec if mage else read_pipeline_spec(workspace, name)
+    mage = None
+    if spec is None and is_mage_pipeline(workspace, name):
+        mage = read_mage_spec(workspace, name, environ)
+    if spec is None:
+        spec = mage.spec if mage else read_pipeline_spec(workspace, name)
     where = mage_pipeline_file(name) if mage else pipeline_file(name)
-    settings = read_workspace_spec(workspace)
-    folder = (workspace / PIPELINES / name).resolve()
-    graph = check_spec(spec, name=name, folder=folder, where=where, root=workspace.resolve())
-    topology = build_topology(
-        graph,
-        name=name,
-        workspace=workspace.resolve(),
-        folder=folder,
-        settings=settings,
-        environ=environ,
-    )
+    topology = plan_spec(spec, workspace, name, where=where, environ=environ, files=files)
     topology = dataclasses.replace(topology, where=where)
     check_replication(topology)
     if mage is None:
         return topology
     return dataclasses.replace(topology, warnings=(*mage.warnings, *topology.warnings))
+
+
+def plan_spec(
+    spec: PipelineSpec,
+    workspace: Path,
+    name: str,
+    *,
+    where: str,
+    environ: Mapping[str, str],
+    settings: WorkspaceSpec | None = None,
+    files: Files | None = None,
+) -> Topology:
+    """The topology of `spec` as pipeline `name` of `workspace` (`where` names its file in
+    errors): checked, then resolved against the workspace `settings` (by default read from
+    sluicegate.yaml), block files looked up in `files` (by default on disk). Given both,
+    nothing is read: a change is planned before it is written (`workspace.staging`)."""
+    settings = read_workspace_spec(workspace) if settings is None else settings
+    folder = (workspace / PIPELINES / name).resolve()
+    root = workspace.resolve()
+    graph = check_spec(spec, name=name, folder=folder, where=where, root=root, files=files)
+    return build_topology(
+        graph,
+        name=name,
+        workspace=root,
+        folder=folder,
+        settings=settings,
+        environ=environ,
+        files=files,
+    )
 
 
 def check_pipeline(
@@ -143,6 +173,7 @@ def build_topology(
     folder: Path,
     settings: WorkspaceSpec,
     environ: Mapping[str, str],
+    files: Files | None = None,
 ) -> Topology:
     """The frozen runtime view of a checked graph. `root` is the workspace folder."""
     base = base_layers(graph.spec, settings, environ)
@@ -167,7 +198,7 @@ def build_topology(
             block,
             folder,
             list(edges.values()),
-            {**defaults, **addon_files(block, folder, workspace, where)},
+            {**defaults, **addon_files(block, folder, workspace, where, files)},
         )
         for block in graph.blocks.values()
     }

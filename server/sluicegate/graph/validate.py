@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sluicegate.errors import PlanError
-from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
+from sluicegate.graph.confine import PathRefused
 from sluicegate.graph.constraint import Constraint, parse_constraint
 from sluicegate.graph.dag import CycleError, ancestors, topo_order
 from sluicegate.graph.hints import located, unknown
+from sluicegate.graph.sources import DiskFiles, Files
 from sluicegate.graph.spec import BLOCK_NAME, BlockSpec, ConfigRule, EdgeSpec, PipelineSpec
 from sluicegate.graph.topology import LintWarning
 
@@ -72,16 +73,24 @@ def selects(rule: ConfigRule, wire: Wire, block: BlockSpec) -> bool:
 
 
 def check_spec(
-    spec: PipelineSpec, *, name: str, folder: Path, where: str, root: Path | None = None
+    spec: PipelineSpec,
+    *,
+    name: str,
+    folder: Path,
+    where: str,
+    root: Path | None = None,
+    files: Files | None = None,
 ) -> Graph:
     """Check `spec`, read from `folder` (shown as `where`), and return its `Graph`. Block
-    files must resolve inside `root`, the workspace (by default the folder's grandparent)."""
-    return _Checker(spec, folder, where, folder.parent.parent if root is None else root).run(name)
+    files must resolve inside `root`, the workspace (by default the folder's grandparent);
+    they are looked up in `files` (by default on disk, see `graph.sources`)."""
+    root = folder.parent.parent if root is None else root
+    return _Checker(spec, folder, where, DiskFiles(root) if files is None else files).run(name)
 
 
 class _Checker:
-    def __init__(self, spec: PipelineSpec, folder: Path, where: str, root: Path) -> None:
-        self.spec, self.folder, self.where, self.root = spec, folder, where, root
+    def __init__(self, spec: PipelineSpec, folder: Path, where: str, files: Files) -> None:
+        self.spec, self.folder, self.where, self.files = spec, folder, where, files
         self.blocks: dict[str, BlockSpec] = {}
         self.wires: list[Wire] = []
         self.warnings: list[LintWarning] = []
@@ -133,12 +142,12 @@ class _Checker:
                     "two blocks have this name; rename one", block=block.name, field="name"
                 )
             try:
-                resolve_inside(self.root, self.folder / block.file_name)
+                found = self.files.find(self.folder / block.file_name)
             except PathRefused as exc:
                 raise self.fail(
                     f"file {block.file_name!r} {exc}", block=block.name, field="file"
                 ) from None
-            if not is_file(self.folder / block.file_name):
+            if found is None:
                 raise self.fail(
                     f"file {block.file_name!r} not found in {self.folder.name}/; create it, "
                     "or set `file:` to the block's code file",

@@ -184,6 +184,11 @@ def load_yaml_text(text: str, where: str) -> Any:
 
 def read_yaml_file(path: Path, where: str) -> Any:
     """The value of the YAML file at `path`: UTF-8, at most `MAX_BYTES` (see `load_yaml_text`)."""
+    return load_yaml_text(read_yaml_text(path, where), where)
+
+
+def read_yaml_text(path: Path, where: str) -> str:
+    """The text of the YAML file at `path`, once it is UTF-8 and at most `MAX_BYTES`."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -193,7 +198,7 @@ def read_yaml_file(path: Path, where: str) -> Any:
         raise PlanError(f"cannot read the file: {exc}", where=where) from None
     if len(raw) > MAX_BYTES:
         raise _too_large(path.stat().st_size, where)
-    return load_yaml_text(decode_utf8(raw, where), where)
+    return decode_utf8(raw, where)
 
 
 def decode_utf8(raw: bytes, where: str) -> str:

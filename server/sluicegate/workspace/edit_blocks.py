@@ -44,7 +44,8 @@ class BlockEdits(EditorBase):
         if from_library is not None:
             new_code = library_code(self.library, from_library)
         with self._lock:
-            folder, data = self._folder(pipeline), self._data(pipeline)
+            folder, draft = self._folder(pipeline), self._open(pipeline)
+            data = draft.data
             if any(b["name"] == name for b in data["blocks"]):
                 raise Conflict(
                     f"pipeline {pipeline!r} already has a block {name!r}; choose another name"
@@ -57,7 +58,7 @@ class BlockEdits(EditorBase):
                     "this block's code, or choose another block name"
                 )
             data["blocks"].append(block)
-            self._save(pipeline, data, write={} if exists else {file: new_code})
+            self._save(pipeline, draft, write={} if exists else {file: new_code})
             return self.read_pipeline(pipeline)
 
     def update_block_code(self, pipeline: str, block: str, code: str) -> dict[str, Any]:
@@ -85,9 +86,10 @@ class BlockEdits(EditorBase):
                 field="name",
             )
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             _merge(self._block(data, pipeline, block), settings)
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def update_port_settings(
@@ -95,7 +97,8 @@ class BlockEdits(EditorBase):
     ) -> dict[str, Any]:
         """Merge `settings` into the block's `ports: {port: ...}`; `None` removes a setting."""
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             spec = self._block(data, pipeline, block)
             ports = spec.setdefault("ports", {})
             ports[port] = _merge(dict(ports.get(port) or {}), settings)
@@ -103,7 +106,7 @@ class BlockEdits(EditorBase):
                 del ports[port]
             if not ports:
                 del spec["ports"]
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def rename_block(self, pipeline: str, old: str, new: str) -> dict[str, Any]:
@@ -113,7 +116,8 @@ class BlockEdits(EditorBase):
         """
         self._check_name(pipeline, new)
         with self._lock:
-            folder, data = self._folder(pipeline), self._data(pipeline)
+            folder, draft = self._folder(pipeline), self._open(pipeline)
+            data = draft.data
             spec = self._block(data, pipeline, old)
             if new == old:
                 return self.read_pipeline(pipeline)
@@ -133,19 +137,20 @@ class BlockEdits(EditorBase):
                     write[f"{new}.py"] = (folder / f"{old}.py").read_bytes()
                     unlink = [f"{old}.py"] if f"{old}.py" not in _files(data, old) else []
             references.rename_block(data, old, new, file_renamed=renamed)
-            self._save(pipeline, data, write=write, unlink=unlink)
+            self._save(pipeline, draft, write=write, unlink=unlink)
             return self.read_pipeline(pipeline)
 
     def delete_block(self, pipeline: str, name: str) -> dict[str, Any]:
         """Remove a block and its edges; its file goes to the trash unless another block uses it."""
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             file = self._block(data, pipeline, name).get("file", f"{name}.py")
             references.drop_block(data, name)
             path = PurePosixPath(file)
             own = not path.is_absolute() and ".." not in path.parts
             trash = [file] if own and file not in _files(data, name) else []
-            self._save(pipeline, data, trash=trash)
+            self._save(pipeline, draft, trash=trash)
             return self.read_pipeline(pipeline)
 
     def _check_name(self, pipeline: str, name: str) -> str:

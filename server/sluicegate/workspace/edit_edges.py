@@ -28,24 +28,26 @@ class EdgeEdits(EditorBase):
         """Connect `src.src_port` to `dst.dst_port` (the port defaults to the source's name)."""
         edge = {"from": end_text(src, src_port, "out"), "to": end_text(dst, dst_port, src)}
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             if any(edge_id(e) == edge_id(edge) for e in data["edges"]):
                 raise Conflict(
                     f"edge {edge_id(edge)} already exists in pipeline {pipeline!r}; "
                     "give the second input another port with `dst_port`"
                 )
             data["edges"].append(edge)
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def remove_edge(self, pipeline: str, edge: str) -> dict[str, Any]:
         """Remove edge `A.out->B.A`, with the settings of the input port it entered."""
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             index = self._edge_index(data, pipeline, edge)
             _, _, dst, dst_port = edge_ends(data["edges"].pop(index))
             drop_port(data, dst, dst_port)
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def update_edge_settings(
@@ -59,14 +61,15 @@ class EdgeEdits(EditorBase):
                 field="from" if "from" in settings else "to",
             )
         with self._lock:
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             spec = data["edges"][self._edge_index(data, pipeline, edge)]
             for key, value in settings.items():
                 if value is None:
                     spec.pop(key, None)
                 else:
                     spec[key] = value
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def _edge_index(self, data: Data, pipeline: str, edge: str) -> int:

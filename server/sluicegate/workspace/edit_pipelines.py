@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import Conflict, PlanError
-from sluicegate.graph.build import PIPELINE_FILE, confined, pipeline_file, read_pipeline_spec
+from sluicegate.graph.build import PIPELINE_FILE, confined, pipeline_file
 from sluicegate.graph.hints import did_you_mean, listing
 from sluicegate.graph.loading import as_mapping, parse_model
 from sluicegate.graph.spec import PipelineSpec
@@ -19,7 +19,7 @@ from sluicegate.workspace.files import (
     pipeline_dir,
     write_pipeline_yaml,
 )
-from sluicegate.workspace.staging import EditorBase, check_change
+from sluicegate.workspace.staging import Draft, EditorBase, check_change
 
 PIPELINE_KEYS = ("description", "mode", "variables", "settings", "buffers", "config")
 
@@ -51,12 +51,14 @@ class PipelineEdits(EditorBase):
                     "choose another name"
                 )
             try:
-                spec: PipelineSpec | None = read_pipeline_spec(self.root, old)
+                draft: Draft | None = self._open(old)
             except PlanError:
-                spec = None  # a broken pipeline can be renamed too
+                draft = None  # a broken pipeline can be renamed too
             os.rename(folder, target)
-            if spec is not None and spec.name is not None:
-                write_pipeline_yaml(self.root, new, spec.model_copy(update={"name": new}))
+            if draft is not None and draft.data.get("name") is not None:
+                draft.data["name"] = new
+                path = confined(self.root, target / PIPELINE_FILE, pipeline_file(new))
+                atomic_write_text(path, draft.new_text())
             return self.read_pipeline(new)
 
     def delete_pipeline(self, name: str) -> Path:
@@ -78,13 +80,14 @@ class PipelineEdits(EditorBase):
                 )
         with self._lock:
             self._folder(pipeline)
-            data = self._data(pipeline)
+            draft = self._open(pipeline)
+            data = draft.data
             for key, value in patch.items():
                 if value is None:
                     data.pop(key, None)
                 else:
                     data[key] = value
-            self._save(pipeline, data)
+            self._save(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def replace_pipeline_yaml(self, pipeline: str, text: str) -> dict[str, Any]:

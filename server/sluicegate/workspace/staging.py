@@ -1,89 +1,98 @@
 """Check a change to a pipeline before anything is written, then write it.
 
-A change is a new spec plus the code files to write and the files to drop. It is checked by
-`load_pipeline` itself, on a temporary copy of the workspace that holds the new
-pipeline.yaml and an empty stand-in for each code file; only a change that plans is written.
-A pipeline that is already broken can still be edited as long as the change does not make
-it fail differently (its first error stays the same), so that it can be fixed step by step;
-a problem hidden behind that first error shows once the first one is fixed.
+A change is the pipeline's new mapping (a `Draft`: the file's text and what the safe loader
+read from it, edited), plus the code files to write and the files to drop. The new
+pipeline.yaml text is made by `round_trip` (only what the edit changed is written
+differently: comments, key order, quoting and explicit defaults stay), read back, and
+planned in memory (`load_pipeline` given the spec) against a `FileSnapshot` of the files it
+names, the files being created counted as present: nothing is copied, nothing is written
+until the change plans. A pipeline that is already broken can still be edited as long as the change
+does not make it fail differently (its first error stays the same), so that it can be fixed
+step by step; a problem hidden behind that first error shows once the first one is fixed.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import copy
 import threading
 from collections.abc import Iterable, Mapping
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import (
     PIPELINE_FILE,
     PIPELINES,
-    WORKSPACE_FILE,
     check_pipeline,
+    confined,
+    load_pipeline,
     pipeline_file,
-    read_pipeline_spec,
 )
-from sluicegate.graph.confine import PathRefused, is_file, resolve_inside
+from sluicegate.graph.confine import PathRefused, resolve_inside
 from sluicegate.graph.hints import did_you_mean, listing
-from sluicegate.graph.loading import parse_model
+from sluicegate.graph.loading import as_mapping, parse_model
 from sluicegate.graph.mage_project import MAGE_REFUSAL, is_mage_pipeline
-from sluicegate.graph.spec import PipelineSpec, dump_spec
+from sluicegate.graph.sources import FileSnapshot
+from sluicegate.graph.spec import PipelineSpec
+from sluicegate.graph.yaml_safe import load_yaml_text, read_yaml_text
 from sluicegate.workspace.code_check import code_bytes
-from sluicegate.workspace.files import (
-    atomic_write_text,
-    move_to_trash,
-    pipeline_dir,
-    write_pipeline_yaml,
-)
+from sluicegate.workspace.files import atomic_write_text, move_to_trash, pipeline_dir
 from sluicegate.workspace.reading import read_pipeline
+from sluicegate.workspace.round_trip import round_trip
 from sluicegate.workspace.templates import DEFAULT_LIBRARY
 
 Data = dict[str, Any]
 _LOCKS: dict[Path, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
+_SECTIONS = ("blocks", "edges", "config")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """pipeline.yaml being edited: its `text`, what the safe loader read from it (`before`),
+    and `data`, a copy of that the edit changes (with empty sections to append to)."""
+
+    text: str
+    before: Data
+    data: Data
+
+    def new_text(self) -> str:
+        """The file's text changed to hold `data`; a section (`blocks`, `edges`, `config`)
+        the edit left empty is written only when it was written empty before."""
+        after = {
+            k: v
+            for k, v in self.data.items()
+            if k not in _SECTIONS or v or (k in self.before and not self.before[k])
+        }
+        return round_trip(self.text, self.before, after)
+
+
+def new_text_checked(pipeline: str, text: str) -> PipelineSpec:
+    """The spec a new pipeline.yaml `text` holds, read as `load_pipeline` will read it."""
+    where = pipeline_file(pipeline)
+    return parse_model(PipelineSpec, as_mapping(load_yaml_text(text, where), where), where)
 
 
 def check_change(
     workspace: Path, name: str, spec: PipelineSpec, new_files: Iterable[str] = ()
 ) -> None:
     """Raise the PlanError `load_pipeline` would raise once `spec` and `new_files` are saved."""
-    folder = pipeline_dir(workspace, name)
-    creating = set(new_files)
-    with tempfile.TemporaryDirectory(prefix="sluicegate-check-") as tmp:
-        files = [PurePosixPath(b.file_name) for b in spec.blocks]
-        up = max((f.parts.count("..") for f in files), default=0)
-        copy = Path(tmp).joinpath(*["up"] * up, "ws")  # room for `file: ../shared.py`
-        copy.mkdir(parents=True)
-        if (workspace / WORKSPACE_FILE).is_file():
-            shutil.copy2(workspace / WORKSPACE_FILE, copy / WORKSPACE_FILE)
-        write_pipeline_yaml(copy, name, spec)
-        for file in files:
-            if not file.is_absolute() and (str(file) in creating or is_file(folder / file)):
-                _stand_in(workspace, folder / file, pipeline_dir(copy, name) / file)
-        errors, _ = check_pipeline(copy, name)
-    if not errors:
-        return
-    if (folder / PIPELINE_FILE).is_file():
-        before, _ = check_pipeline(workspace, name)
-        if before and before[0].message == errors[0].message:
-            return  # already broken this way: let the user keep working on it
-    raise errors[0]
-
-
-def _stand_in(workspace: Path, real: Path, stand_in: Path) -> None:
-    """An empty file for `real` in the copy; a symlink to the same place when `real` leads
-    outside the workspace, so the copy fails the same way as the workspace."""
-    stand_in.parent.mkdir(parents=True, exist_ok=True)
+    folder = (workspace / PIPELINES / name).resolve()
+    names = [b.file_name for b in spec.blocks]
+    names += [f for b in spec.blocks for f in (*b.conditions, *b.callbacks)]
+    files = FileSnapshot.take(workspace, folder, names, created=set(new_files))
     try:
-        resolve_inside(workspace, real)
-    except PathRefused:
-        if is_file(real):
-            stand_in.symlink_to(real.resolve())
-            return
-    stand_in.touch()
+        load_pipeline(workspace, name, spec=spec, files=files)
+    except PlanError as exc:
+        error = exc
+    else:
+        return
+    if (pipeline_dir(workspace, name) / PIPELINE_FILE).is_file():
+        before, _ = check_pipeline(workspace, name)
+        if before and before[0].message == error.message:
+            return  # already broken this way: let the user keep working on it
+    raise error
 
 
 def no_block(pipeline: str, name: str, names: Iterable[str]) -> NotFound:
@@ -124,14 +133,20 @@ class EditorBase:
         if is_mage_pipeline(self.root, pipeline):
             raise Conflict(f"pipeline {pipeline!r}: {MAGE_REFUSAL}")
 
-    def _data(self, pipeline: str) -> Data:
-        """The saved spec as a plain mapping; a pipeline.yaml that does not parse raises.
-        A Mage pipeline's structure is not edited here (Conflict)."""
+    def _open(self, pipeline: str) -> Draft:
+        """pipeline.yaml to edit; one that does not parse or fit the schema raises. A Mage
+        pipeline's structure is not edited here (Conflict)."""
         self._refuse_mage(pipeline)
-        data = dump_spec(read_pipeline_spec(self.root, pipeline))
-        for key in ("blocks", "edges", "config"):
-            data.setdefault(key, [])
-        return data
+        where = pipeline_file(pipeline)
+        path = confined(self.root, self._folder(pipeline) / PIPELINE_FILE, where)
+        text = read_yaml_text(path, where)
+        before = as_mapping(load_yaml_text(text, where), where)
+        parse_model(PipelineSpec, before, where)
+        data = copy.deepcopy(before)
+        for key in _SECTIONS:
+            if not isinstance(data.get(key), list):
+                data[key] = []
+        return Draft(text, before, data)
 
     def _block(self, data: Data, pipeline: str, name: str) -> Data:
         for block in data["blocks"]:
@@ -158,7 +173,7 @@ class EditorBase:
     def _save(
         self,
         pipeline: str,
-        data: Data | None,
+        draft: Draft | None,
         *,
         write: Mapping[str, str | bytes] | None = None,
         trash: Iterable[str] = (),
@@ -166,14 +181,15 @@ class EditorBase:
     ) -> None:
         """Check, then write code files, then pipeline.yaml, then drop files that are gone."""
         folder = pipeline_dir(self.root, pipeline)
-        spec = None if data is None else parse_model(PipelineSpec, data, pipeline_file(pipeline))
+        text = None if draft is None else draft.new_text()
         targets = dict(self._target(pipeline, f, code) for f, code in (write or {}).items())
-        if spec is not None:
-            check_change(self.root, pipeline, spec, write or {})
+        if text is not None:
+            check_change(self.root, pipeline, new_text_checked(pipeline, text), write or {})
         for path, code in targets.items():
             atomic_write_text(path, code)
-        if spec is not None:
-            write_pipeline_yaml(self.root, pipeline, spec)
+        if text is not None:
+            where = pipeline_file(pipeline)
+            atomic_write_text(confined(self.root, folder / PIPELINE_FILE, where), text)
         for file in trash:
             if (folder / file).is_file():
                 move_to_trash(self.root, folder / file, f"{pipeline}.{Path(file).stem}")
