@@ -4,6 +4,13 @@
 import { s, fmtNumber } from "../core/dom.js";
 import { HEADER_H, NODE_W, nodeHeight, portY } from "./layout.js";
 import { KIND_LABEL } from "./model.js";
+
+// How a block is called, as the server decided it (its plan facts' input_style).
+const INPUT_STYLE_TEXT = {
+  collect: "collect: one call with all items",
+  stream: "stream: iterator per input",
+  per_item: "one call per item",
+};
 import { prettyLabel, toneOf } from "./tone.js";
 
 const CHIP_MAX = NODE_W - 24;
@@ -108,9 +115,7 @@ export function drawNode(block, box, mode) {
   if (mode === "edit") {
     status.set(block.missing ? "not defined" : KIND_LABEL[block.kind] || block.kind);
     g.classList.add("tone-idle");
-    const st = block.settings || {};
-    const style = st.collect ? "collect: one call with all items"
-      : st.stream || block.annotatedStream ? "stream: iterator per input" : "one call per item";
+    const style = INPUT_STYLE_TEXT[block.inputStyle] || INPUT_STYLE_TEXT.per_item;
     line2.textContent = clip(block.error ? `⚠ ${block.error.message}` : block.inputs.length ? style : "source", NODE_W - 28);
     if (children) {
       children.text.textContent = block.dynamic ? "children: one per output item" : "runs once per upstream item";

@@ -188,6 +188,6 @@ export class GraphView {
 function contentKey(graph) {
   return JSON.stringify(graph.order.map((n) => {
     const b = graph.blocks.get(n);
-    return [b.kind, b.settings, b.error, b.warnings, b.annotatedStream];
+    return [b.kind, b.settings, b.error, b.warnings, b.inputStyle];
   }));
 }

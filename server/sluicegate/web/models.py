@@ -97,6 +97,32 @@ class PlanOut(BaseModel):
         description="per edge, per port setting: {value, source}"
     )
     warnings: list[dict[str, Any]]
+    facts: PlanFacts = Field(description="what the graph draws, decided by the server")
+
+
+class BlockFacts(BaseModel):
+    kind: str = Field(description="the block function's decorator: data_loader, transformer, ...")
+    role: Literal["source", "transform", "sink"]
+    input_style: Literal["per_item", "collect", "stream"]
+    stream_annotation: bool = Field(description="a parameter is annotated Iterator[...] etc.")
+    dynamic: bool
+    replicated: bool
+    levels: list[str] = Field(description="the dynamic blocks whose items replicate it")
+    position: int = Field(description="its place in the topological order")
+
+
+class EdgeFacts(BaseModel):
+    id: str
+    src: str
+    src_port: str
+    dst: str
+    dst_port: str
+
+
+class PlanFacts(BaseModel):
+    order: list[str] = Field(description="blocks in topological order")
+    blocks: dict[str, BlockFacts]
+    edges: list[EdgeFacts]
 
 
 class ValidationResult(BaseModel):

@@ -7,6 +7,7 @@ A pipeline with a problem is still read, so the user can see and fix it:
      "blocks": {"A": {"file": "A.py", "code": "...", "version": "...", "error": None | ERROR}},
      "edges": [{"id": "A.out->B.A", "src": "A", "src_port": "out", "dst": "B",
                 "dst_port": "A", "from": "A", "to": "B"}],
+     "plan": {"order", "blocks", "edges"} | None,  # plan facts (workspace.plan_facts)
      "warnings": [{"code", "message", "block", "port"}],
      "error": None | ERROR,           # the first plan error
      "mage": False}                   # True: read from a Mage project's metadata.yaml (`yaml`)
@@ -40,6 +41,7 @@ from sluicegate.graph.spec import PipelineSpec, dump_spec
 from sluicegate.graph.yaml_safe import MAX_BYTES
 from sluicegate.workspace.code_check import code_error, read_code
 from sluicegate.workspace.files import pipeline_dir
+from sluicegate.workspace.plan_facts import plan_facts
 from sluicegate.workspace.references import edge_ends, edge_id
 from sluicegate.workspace.versions import version_of
 
@@ -70,15 +72,16 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
         errors, warnings = check_pipeline(workspace, name)
     except PlanError as exc:
         errors, warnings = [exc], []
+    blocks = {b: _block(workspace, folder, name, b, f) for b, f in block_files(spec or raw).items()}
+    codes = {b: block["code"] for b, block in blocks.items()}
     return {
         "name": name,
         "yaml": text,
         "version": version_of(saved),
         "spec": spec,
-        "blocks": {
-            b: _block(workspace, folder, name, b, f) for b, f in block_files(spec or raw).items()
-        },
+        "blocks": blocks,
         "edges": [_edge(e) for e in (spec or {}).get("edges", [])],
+        "plan": plan_facts(workspace, name, spec, codes) if spec is not None else None,
         "warnings": [dataclasses.asdict(w) for w in warnings],
         "error": error_dict(errors[0], text) if errors else None,
         "mage": mage,

@@ -22,6 +22,7 @@ from sluicegate.web.models import (
 )
 from sluicegate.web.versions import PRECONDITION, IfMatch, send, write_pipeline
 from sluicegate.workspace import WorkspaceEditor
+from sluicegate.workspace.reading import read_pipeline as read_spec_and_code
 
 router = APIRouter(prefix="/api/pipelines", tags=["pipelines"])
 
@@ -116,8 +117,11 @@ async def delete_pipeline(
 @router.get("/{name}/plan", response_model=PlanOut)
 async def plan(name: str, workspace: WorkspaceDep) -> PlanOut:
     """Every port's resolved buffer settings with where each value comes from (SPEC §4.5),
-    and every block's resolved settings: what the side panel shows before a run."""
+    every block's resolved settings (what the side panel shows before a run), and the plan
+    facts the graph draws: order, each block's kind, role, input style and replication, and
+    the parsed edges (`facts`, as in the pipeline read's `plan`)."""
     topology = await run_in_threadpool(load_pipeline, workspace, name)
+    read = await run_in_threadpool(read_spec_and_code, workspace, name)
     edges = {
         edge_id: {
             key: {
@@ -148,6 +152,7 @@ async def plan(name: str, workspace: WorkspaceDep) -> PlanOut:
         blocks=blocks,
         edges=edges,
         warnings=[dataclasses.asdict(w) for w in topology.warnings],
+        facts=read["plan"],
     )
 
 
