@@ -4,13 +4,12 @@ served at `/metrics` by the server."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from sluicegate.atomic import atomic_write_text
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.view import RunView
 
@@ -145,17 +144,10 @@ class MetricsFile(RunHooks):
         self.last = 0.0
 
     def _write(self, view: RunView) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            tmp.write_text(
-                prometheus_text([(view.run_id, view.blocks(), view.edges())]), encoding="utf-8"
-            )
-            os.replace(tmp, self.path)
-        except OSError:  # a full disk: leave no half-written file behind (the hook list
-            with contextlib.suppress(OSError):  # then switches this hook off)
-                tmp.unlink(missing_ok=True)
-            raise
+        # a full disk leaves no half-written file behind (the hook list then switches
+        # this hook off)
+        text = prometheus_text([(view.run_id, view.blocks(), view.edges())])
+        atomic_write_text(self.path, text, fsync=False)
 
     def on_sample(self, *, run_id: str, view: RunView, **future_kwargs: Any) -> None:
         if time.perf_counter() - self.last >= self.every_s:

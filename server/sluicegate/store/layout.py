@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
+
+from sluicegate.atomic import atomic_write_text
 
 RUN_JSON = "run.json"
 BLOCKS = "blocks"
@@ -62,10 +63,10 @@ def json_line(obj: dict[str, Any]) -> bytes:
 
 
 def write_json_atomic(path: Path, obj: dict[str, Any]) -> None:
-    """Write to a temporary file, then `os.replace`: readers see the old or the new file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write `obj` atomically: readers see the old or the new file. Not flushed to disk:
+    the run rewrites it as it goes, and its end state is written last."""
+    text = json.dumps(obj, indent=1, ensure_ascii=False, default=str)
+    atomic_write_text(path, text, fsync=False)
 
 
 def read_json(path: Path) -> dict[str, Any]:

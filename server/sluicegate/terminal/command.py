@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -14,6 +13,7 @@ from typing import Any, Literal, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from sluicegate.atomic import atomic_write_text
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.settings import with_mode
 from sluicegate.graph.topology import Topology
@@ -116,18 +116,9 @@ def _print_summary(
 
 
 def _write_report(path: Path, report: dict[str, Any], err: TextIO) -> bool:
-    """Write the report atomically (a temporary file beside it, then `os.replace`)."""
+    """Write the report atomically: a reader sees the old report or the new one."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(report, f, indent=2, default=str)
-                f.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, json.dumps(report, indent=2, default=str) + "\n")
     except OSError as exc:
         print(f"error: cannot write the report to {path}: {exc}", file=err)
         return False

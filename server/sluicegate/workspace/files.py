@@ -12,14 +12,13 @@ then a rename, so a reader or a watcher never sees half a file.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
+from sluicegate.atomic import atomic_write_text
 from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import (
     PIPELINE_FILE,
@@ -34,7 +33,6 @@ from sluicegate.graph.spec import MAX_NAME, PIPELINE_NAME, PipelineSpec, dump_sp
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".sluicegate")
 TRASH = ".sluicegate/trash"
-TMP_SUFFIX = ".tmp"
 
 
 def pipeline_dir(workspace: Path, name: str) -> Path:
@@ -90,27 +88,6 @@ def write_pipeline_yaml(workspace: Path, name: str, spec: PipelineSpec) -> Path:
     path = confined(workspace, pipeline_dir(workspace, name) / PIPELINE_FILE, pipeline_file(name))
     atomic_write_text(path, yaml.safe_dump(dump_spec(spec), sort_keys=False, allow_unicode=True))
     return path
-
-
-def atomic_write_text(path: Path, text: str | bytes) -> None:
-    """Write `text` (as is: no newline translation) through a hidden temporary file and a
-    rename, keeping the file's mode. A symlink stays one: its target is written (callers
-    confine the target to the workspace first, see `graph.confine`)."""
-    if path.is_symlink():
-        path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def move_to_trash(workspace: Path, path: Path, label: str) -> Path:
