@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sluicegate.errors import UpstreamError
+from sluicegate.graph.defaults import PORT_DEFAULTS
 from sluicegate.graph.topology import PortConfig, Resolved
 from sluicegate.kernel.edge import Edge
 
@@ -228,3 +229,11 @@ def test_an_error_after_the_consumer_finished_is_ignored() -> None:
     assert edge.at_eos()
     edge.fail(ValueError("late"))
     assert edge.error is None and edge.state == "done"
+
+
+def test_an_edge_of_one_dynamic_item_takes_the_built_in_defaults() -> None:
+    edge = Edge("a.out->b:0.in", "a.out->b.in", None)
+    assert (edge.mode, edge.mode_source) == ("full", "dynamic item")
+    assert edge.bytes_per_buffer == PORT_DEFAULTS["bytes_per_row_buffer"]
+    assert edge.full_budget == PORT_DEFAULTS["full_mem_budget_bytes"]
+    assert edge.fixed_rows is None and not edge.full()

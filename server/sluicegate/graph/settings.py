@@ -26,18 +26,12 @@ from pydantic import ValidationError
 
 from sluicegate.errors import PlanError
 from sluicegate.graph.dag import constraint_target
+from sluicegate.graph.defaults import PORT_DEFAULTS
 from sluicegate.graph.lint import LINT_CODES, lint
 from sluicegate.graph.spec import PORT_KEYS, PipelineSpec, PortSettings, WorkspaceSpec
 from sluicegate.graph.topology import PortConfig, Resolved, RunSettings, Topology
 from sluicegate.graph.validate import Graph, Wire, selects
 
-DEFAULTS: Mapping[str, Any] = {
-    "buffering_mode": "default",
-    "rows_per_buffer": None,  # derived from the item size at run time
-    "bytes_per_row_buffer": 65536,
-    "full_mem_budget_bytes": 64 * 1024 * 1024,
-    "sizer": "auto",
-}
 EXCHANGE_OF_MODE: Mapping[str, str] = {"stream": "pipelined", "batch": "blocking"}
 MAX_CHILDREN_VAR = "KERNEL_DYNAMIC_MAX_CHILDREN"
 
@@ -178,7 +172,7 @@ def _resolve(layers: list[Layer], key: str) -> Resolved:
     for source, values in layers:
         if key in values:
             return Resolved(values[key], source)
-    return Resolved(DEFAULTS[key], "default")
+    return Resolved(PORT_DEFAULTS[key], "default")
 
 
 def _default_reason(graph: Graph, wire: Wire) -> str | None:

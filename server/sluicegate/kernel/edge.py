@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import UpstreamError
+from sluicegate.graph.defaults import ITEM_PORT
 from sluicegate.graph.topology import PortConfig
 from sluicegate.kernel.spill import SpillFile
 from sluicegate.kernel.waiters import Waiters
@@ -49,14 +50,15 @@ class Edge:
     ) -> None:
         self.id = edge_id
         self.static_id = static_id
-        self.mode: str = config.buffering_mode.value if config else "full"
-        self.mode_source: str = config.buffering_mode.source if config else "dynamic item"
-        self.exchange: str = config.exchange.value if config else "pipelined"
-        self.bytes_per_buffer: int = config.bytes_per_row_buffer.value if config else 65536
-        self.bytes_source: str = config.bytes_per_row_buffer.source if config else "default"
-        self.fixed_rows: int | None = config.rows_per_buffer.value if config else None
-        self.rows_source: str = config.rows_per_buffer.source if config else "default"
-        self.full_budget: int = config.full_mem_budget_bytes.value if config else 64 << 20
+        config = config or ITEM_PORT  # None: the edge carries one dynamic item
+        self.mode: str = config.buffering_mode.value
+        self.mode_source: str = config.buffering_mode.source
+        self.exchange: str = config.exchange.value
+        self.bytes_per_buffer: int = config.bytes_per_row_buffer.value
+        self.bytes_source: str = config.bytes_per_row_buffer.source
+        self.fixed_rows: int | None = config.rows_per_buffer.value
+        self.rows_source: str = config.rows_per_buffer.source
+        self.full_budget: int = config.full_mem_budget_bytes.value
         self.tolerate_error = False
         self.spill_dir = spill_dir
         self.rows_per_buffer: int | None = self.fixed_rows
