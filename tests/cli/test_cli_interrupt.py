@@ -74,3 +74,64 @@ def test_second_ctrl_c_exits_at_once(cli: Cli, tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert time.monotonic() - started < 5
     assert "exiting without waiting" in err
+
+
+STUCK_CODE = "import time\n@data_loader\ndef stuck(*args, **kwargs):\n    time.sleep(60)\n"
+
+
+def test_forced_cancel_ends_the_process_without_waiting_for_user_code(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`cancel_grace_s: 1`, a block in `time.sleep(60)`, one Ctrl-C: the run is cancelled by
+    force and the process exits (130, no traceback) instead of waiting for the sleep; the
+    report and the stored run say `cancelled`."""
+    workspace = tmp_path / "ws"
+    yaml_text = "settings: {cancel_grace_s: 1}\nblocks:\n  - name: stuck\n"
+    cli.write_pipeline(workspace, "stuck", yaml_text, {"stuck": STUCK_CODE})
+    report_file = tmp_path / "report.json"
+    proc = cli.popen(
+        "run",
+        workspace,
+        "stuck",
+        "--report",
+        report_file,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _wait_for_line(proc, "stuck  running")
+
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=50)
+    elapsed = time.monotonic() - started
+
+    assert proc.returncode == 130, err
+    assert elapsed < 16, f"the process waited {elapsed:.1f} s for the stuck block"  # 1.6 s
+    assert "Traceback" not in err
+    assert "cancelled (forced)" in out
+    report = json.loads(report_file.read_text())
+    assert report["status"] == "cancelled"
+    assert report["blocks"]["stuck"]["phase"] == "cancelled"
+    run_json = workspace / ".sluicegate" / "runs" / report["run_id"] / "run.json"
+    assert json.loads(run_json.read_text())["status"] == "cancelled"
+
+
+def test_second_ctrl_c_is_quiet_after_a_forced_cancel_too(cli: Cli, tmp_path: Path) -> None:
+    """Two Ctrl-C in a row on a stuck block: exit 130 at once, one line, no traceback."""
+    workspace = tmp_path / "ws"
+    yaml_text = "settings: {cancel_grace_s: 30}\nblocks:\n  - name: stuck\n"
+    cli.write_pipeline(workspace, "stuck", yaml_text, {"stuck": STUCK_CODE})
+    proc = cli.popen(
+        "run", workspace, "stuck", "--no-store", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _wait_for_line(proc, "stuck  running")
+    proc.send_signal(signal.SIGINT)
+    _wait_for_line(proc, "cancelling the run")
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+
+    assert proc.returncode == 130
+    assert time.monotonic() - started < 5
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err.strip().splitlines() == ["interrupted: exiting without waiting for the run to stop"]

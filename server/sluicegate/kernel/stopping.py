@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from sluicegate.kernel.slots import Slots
     from sluicegate.kernel.state import RunState
 
+# After the grace period, threads interrupted in Python code get this long to unwind before
+# their block runs are marked cancelled(forced); a run so ends within cancel_grace_s + 1 s.
+ABANDON_AFTER_S = 0.5
+
 
 class Stopper:
     """Sets the run's stop flags and its error (through `RunState.fail`), cancels block runs
@@ -95,7 +99,7 @@ class Stopper:
                     ctypes.c_ulong(inst.thread_id), ctypes.py_object(Cancelled)
                 )
         if stuck:
-            self.scheduler.loop.call_later(1.0, self._abandon)
+            self.scheduler.loop.call_later(ABANDON_AFTER_S, self._abandon)
 
     def _abandon(self) -> None:
         for inst in self.state.live_instances():

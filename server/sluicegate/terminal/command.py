@@ -19,7 +19,7 @@ from sluicegate.graph.settings import with_mode
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel.api import RunResult, new_run_id
 from sluicegate.kernel.metrics import MetricsFile
-from sluicegate.terminal.execute import RUNS_DIR, Display, execute
+from sluicegate.terminal.execute import RUNS_DIR, Display, execute, leave
 from sluicegate.terminal.hook import ProgressHook
 from sluicegate.terminal.live import LiveProgress
 from sluicegate.terminal.plain import PlainProgress
@@ -41,7 +41,8 @@ class RunOptions:
 
 
 def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Raises PlanError or NotFound when the pipeline cannot be planned (exit code 2)."""
+    """Raises PlanError or NotFound when the pipeline cannot be planned (exit code 2). After
+    a forced cancel whose user code still runs, ends the process with the code (`leave`)."""
     topology = load_pipeline(opts.workspace, opts.pipeline)
     if opts.mode is not None:
         topology = with_mode(topology, opts.mode)
@@ -78,7 +79,7 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
         _print_summary(result, opts, console, out, err)
     except BrokenPipeError:  # `| head`: the run is over, the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-    return code
+    return leave(code, hook)
 
 
 def _display(

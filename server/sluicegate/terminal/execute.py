@@ -1,14 +1,17 @@
 """Running the kernel on a worker thread so the main thread can draw progress and take Ctrl-C.
 
 The first Ctrl-C cancels the run gracefully (`LocalKernel.cancel`, repeated every tick until
-the run ends, so a Ctrl-C while block files are still importing is not lost); a second one
-exits at once with status 130, leaving the stored run marked `running`.
+the run ends, so a Ctrl-C while block files are still importing is not lost); a second one,
+at any moment after it, exits at once with status 130, leaving the stored run marked
+`running`. After a forced cancel (`cancel_grace_s`) the process ends as soon as the run's
+report is out, without waiting for user code stuck on a worker thread (`leave`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -24,6 +27,7 @@ from sluicegate.terminal.hook import ProgressHook
 
 TICK_S = 0.25
 EXIT_INTERRUPTED = 130
+STOP_DISPLAY_S = 1.0  # a second Ctrl-C exits even if the display cannot be stopped
 RUNS_DIR = Path(".sluicegate") / "runs"
 
 
@@ -98,6 +102,9 @@ def _on_worker(
                 if interrupted:
                     _exit_now(display)
                 interrupted = True
+                # From now on a Ctrl-C exits wherever it lands (the summary, the report, the
+                # interpreter's exit), never as a KeyboardInterrupt traceback.
+                signal.signal(signal.SIGINT, lambda _sig, _frame: _exit_now(display))
                 kernel.cancel()
                 hook.note("cancel", message="cancelling the run (press Ctrl-C again to exit now)")
     finally:
@@ -108,7 +115,25 @@ def _on_worker(
     return result
 
 
+def leave(code: int, hook: ProgressHook) -> int:
+    """`code`, or end the process with it now when a forced cancel left user code running on
+    a worker thread. The interpreter would join that thread at exit, daemon or not (the
+    thread pool joins its workers: a block in `time.sleep(40)` kept the process 40 s); by
+    now the report, the summary, the output store's run.json and the log are written, so
+    nothing of the run is lost."""
+    me = threading.current_thread()
+    if hook.forced and any(t is not me for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
 def _exit_now(display: Display) -> None:
+    # a display stuck on its own lock (Ctrl-C landed inside a redraw) must not keep us here
+    backstop = threading.Timer(STOP_DISPLAY_S, os._exit, (EXIT_INTERRUPTED,))
+    backstop.daemon = True
+    backstop.start()
     try:
         display.stop()
     finally:

@@ -54,6 +54,7 @@ class ProgressHook(RunHooks):
         self._latest: Sample | None = None
         self._lock = threading.Lock()
         self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self.forced = False  # a block run was cancelled by force: its thread may still run
 
     # ---- display thread -----------------------------------------------------------------
     def elapsed(self) -> float:
@@ -102,6 +103,8 @@ class ProgressHook(RunHooks):
         error: ErrorDict | None,
         **future_kwargs: Any,
     ) -> None:
+        if reason == "forced":
+            self.forced = True
         if key:  # a child run: counted in the samples, not printed one by one
             return
         detail = {"phase": to_phase, "reason": reason, "waiting_on": waiting_on, "error": error}
