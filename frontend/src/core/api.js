@@ -59,7 +59,8 @@ export const api = {
   deletePipeline: (name, version) => request("DELETE", `/api/pipelines/${enc(name)}`, undefined, version),
   library: (name) => request("GET", `/api/pipelines/${enc(name)}/library`),
   addBlock: (p, body, version) => request("POST", `/api/pipelines/${enc(p)}/blocks`, body, version),
-  saveCode: (p, b, code, version) => request("PUT", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/code`, { code }, version),
+  saveCode: (p, b, code, version) =>
+    request("PUT", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/code`, { code }, version),
   block: (p, b) => request("GET", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`),
   updateBlock: (p, b, body, version) => request("PATCH", `/api/pipelines/${enc(p)}/blocks/${enc(b)}`, body, version),
   updatePort: (p, b, port, settings, version) =>

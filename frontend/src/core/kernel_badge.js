@@ -8,5 +8,7 @@ export function mountKernelBadge(el) {
     el.title = reason || "";
   };
   render();
-  live.subscribe((changes) => { if (changes.kernel) render(); });
+  live.subscribe((changes) => {
+    if (changes.kernel) render();
+  });
 }

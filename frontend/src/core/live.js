@@ -29,7 +29,10 @@ class Live {
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
     const socket = new WebSocket(url);
     this.socket = socket;
-    socket.onopen = () => { this.connected = true; this.retry = 250; };
+    socket.onopen = () => {
+      this.connected = true;
+      this.retry = 250;
+    };
     socket.onmessage = (message) => this.receive(JSON.parse(message.data));
     socket.onclose = () => {
       this.connected = false;
@@ -51,7 +54,10 @@ class Live {
       this.pending.runs.add(msg.run_id);
     } else if (msg.type === "delta") {
       const state = this.runs.get(msg.run_id);
-      if (!state) { this.resync(); return; }
+      if (!state) {
+        this.resync();
+        return;
+      }
       if (msg.seq <= state.seq) return;
       merge(state.blocks, msg.blocks || {});
       merge(state.edges, msg.edges || {});
@@ -67,10 +73,16 @@ class Live {
       if (state) {
         state.seq = Math.max(state.seq, msg.seq);
         if (msg.kind === "run") state.run = { ...state.run, phase: msg.to, error: msg.error };
-        if (msg.kind === "phase" && msg.uuid === msg.block && state.blocks[msg.block]) state.blocks[msg.block].phase = msg.to;
+        if (msg.kind === "phase" && msg.uuid === msg.block && state.blocks[msg.block])
+          state.blocks[msg.block].phase = msg.to;
         this.pending.runs.add(msg.run_id);
       } else if (msg.kind === "run" && msg.run_id) {
-        this.runs.set(msg.run_id, { run: { phase: msg.to, mode: msg.mode, error: msg.error }, blocks: {}, edges: {}, seq: msg.seq });
+        this.runs.set(msg.run_id, {
+          run: { phase: msg.to, mode: msg.mode, error: msg.error },
+          blocks: {},
+          edges: {},
+          seq: msg.seq,
+        });
         this.pending.runs.add(msg.run_id);
       }
       this.pending.events.push(msg);
@@ -92,7 +104,11 @@ class Live {
       const changes = this.pending;
       this.pending = { runs: new Set(), events: [], kernel: false };
       for (const fn of this.listeners) {
-        try { fn(changes); } catch (err) { console.error(err); }
+        try {
+          fn(changes);
+        } catch (err) {
+          console.error(err);
+        }
       }
     };
     requestAnimationFrame(flush);

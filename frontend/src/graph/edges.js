@@ -34,10 +34,7 @@ export function fillLevel(ratio) {
 export function drawEdge(edge, route) {
   const d = pathOf(route.points);
   const g = s("g", { class: edge.broken ? "edge edge-broken" : "edge", "data-edge": edge.id });
-  g.append(
-    s("path", { class: "edge-hit", d }),
-    s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" }),
-  );
+  g.append(s("path", { class: "edge-hit", d }), s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" }));
   const box = route.label;
   const gauge = s("g", { class: "gauge", transform: `translate(${box.x},${box.y})` });
   const title = s("title", {}, edge.id);
@@ -46,12 +43,27 @@ export function drawEdge(edge, route) {
   const track = s("rect", { class: "gauge-track", x: BAR_X, y: 18, width: BAR_W, height: 7, rx: 3.5 });
   const fill = s("rect", { class: "gauge-fill level-green", x: BAR_X, y: 18, width: 0, height: 7, rx: 3.5 });
   const bottom = s("text", { class: "gauge-bottom", x: BAR_X, y: 34 });
-  gauge.append(title, s("rect", { class: "gauge-bg", width: GAUGE_W, height: GAUGE_H, rx: 6 }), top, right, track, fill, bottom);
+  gauge.append(
+    title,
+    s("rect", { class: "gauge-bg", width: GAUGE_W, height: GAUGE_H, rx: 6 }),
+    top,
+    right,
+    track,
+    fill,
+    bottom,
+  );
   g.append(gauge);
 
-  const set = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+  const set = (el, text) => {
+    if (el.textContent !== text) el.textContent = text;
+  };
   let level = "level-green";
-  const setLevel = (next) => { if (next !== level) { fill.classList.replace(level, next); level = next; } };
+  const setLevel = (next) => {
+    if (next !== level) {
+      fill.classList.replace(level, next);
+      level = next;
+    }
+  };
   return {
     g,
     // Editor: the port's resolved mode and capacity, with where they come from.
@@ -66,12 +78,19 @@ export function drawEdge(edge, route) {
       const source = plan ? ` · ${plan.buffering_mode.source}` : "";
       const line = `${exchange === "blocking" ? "batch" : "stream"}${source}`;
       set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
-      title.textContent = `${edge.id}\nbuffering_mode: ${mode}${plan ? ` (${plan.buffering_mode.source})` : ""}` +
+      title.textContent =
+        `${edge.id}\nbuffering_mode: ${mode}${plan ? ` (${plan.buffering_mode.source})` : ""}` +
         (rows ? `\nrows_per_buffer: ${rows} (${plan.rows_per_buffer.source}) → capacity ${rows * 4} items` : "");
     },
     // Live: fill / capacity as a bar, green ≤ 60 %, yellow ≤ 85 %, red above.
     update(t) {
-      if (!t) { set(top, "–"); set(right, ""); set(bottom, "no live data"); fill.setAttribute("width", 0); return; }
+      if (!t) {
+        set(top, "–");
+        set(right, "");
+        set(bottom, "no live data");
+        fill.setAttribute("width", 0);
+        return;
+      }
       const fillNow = t.fill || {};
       const total = t.total || {};
       g.dataset.state = t.state || "";
@@ -91,14 +110,16 @@ export function drawEdge(edge, route) {
         g.classList.add("mode-full");
       }
       set(right, `${fmtNumber(total.items_in || 0)} in`);
-      const spill = t.spilled && t.spilled.items ? ` · spilled ${fmtNumber(t.spilled.items)} (${fmtBytes(t.spilled.bytes)})` : "";
+      const spill =
+        t.spilled && t.spilled.items ? ` · spilled ${fmtNumber(t.spilled.items)} (${fmtBytes(t.spilled.bytes)})` : "";
       const discarded = total.discarded ? ` · ${fmtNumber(total.discarded)} dropped` : "";
       const live = t.state === "active" || t.state === "ready" || t.state === "upstream_done";
       const bp = live && (t.bp_frac || 0) > 0.05 ? ` · bp ${Math.round(t.bp_frac * 100)}%` : "";
       const line = `${t.exchange === "blocking" ? "batch · " : ""}${t.state.replace("_", " ")}${spill}${discarded}${bp}`;
       set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
       g.classList.toggle("edge-bp", (t.bp_frac || 0) > 0.5);
-      title.textContent = `${edge.id}\nmode: ${t.mode} (${t.mode_source})\nstate: ${t.state}\n` +
+      title.textContent =
+        `${edge.id}\nmode: ${t.mode} (${t.mode_source})\nstate: ${t.state}\n` +
         `fill: ${fillNow.items || 0} items, ${fmtBytes(fillNow.bytes || 0)}` +
         (t.capacity ? ` of ${t.capacity.items} items / ${fmtBytes(t.capacity.bytes)}` : " (full: no limit)") +
         `\nthrough: ${total.items_in || 0} in, ${total.items_out || 0} out` +
@@ -110,9 +131,26 @@ export function drawEdge(edge, route) {
 }
 
 export function arrowDefs() {
-  return s("defs", {},
-    s("marker", { id: "sg-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
-      s("path", { d: "M0,1 L9,5 L0,9 z", class: "edge-arrow" })),
-    s("pattern", { id: "sg-dots", width: 20, height: 20, patternUnits: "userSpaceOnUse" },
-      s("circle", { cx: 1, cy: 1, r: 1, class: "grid-dot" })));
+  return s(
+    "defs",
+    {},
+    s(
+      "marker",
+      {
+        id: "sg-arrow",
+        viewBox: "0 0 10 10",
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: "auto-start-reverse",
+      },
+      s("path", { d: "M0,1 L9,5 L0,9 z", class: "edge-arrow" }),
+    ),
+    s(
+      "pattern",
+      { id: "sg-dots", width: 20, height: 20, patternUnits: "userSpaceOnUse" },
+      s("circle", { cx: 1, cy: 1, r: 1, class: "grid-dot" }),
+    ),
+  );
 }

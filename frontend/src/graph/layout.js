@@ -35,18 +35,27 @@ function elkNode(block) {
   const ports = [
     ...block.inputs.map((port, i) => ({
       id: `${block.name}::in::${port}`,
-      x: -5, y: portY(i) - 5, width: 10, height: 10,
+      x: -5,
+      y: portY(i) - 5,
+      width: 10,
+      height: 10,
       labels: block.labeled.has(port) ? [{ text: port, width: port.length * 6.4 + 8, height: 12 }] : [],
       layoutOptions: { "elk.port.side": "WEST" },
     })),
     ...block.outputs.map((port, i) => ({
       id: `${block.name}::out::${port}`,
-      x: NODE_W - 5, y: portY(i) - 5, width: 10, height: 10,
+      x: NODE_W - 5,
+      y: portY(i) - 5,
+      width: 10,
+      height: 10,
       layoutOptions: { "elk.port.side": "EAST" },
     })),
   ];
   return {
-    id: block.name, width: NODE_W, height, ports,
+    id: block.name,
+    width: NODE_W,
+    height,
+    ports,
     layoutOptions: { "elk.portConstraints": "FIXED_POS", "elk.portLabels.placement": "OUTSIDE" },
   };
 }
@@ -74,7 +83,15 @@ export async function layoutGraph(graph) {
       id: e.id,
       sources: [`${e.src}::out::${e.src_port}`],
       targets: [`${e.dst}::in::${e.dst_port}`],
-      labels: [{ id: `${e.id}::gauge`, text: "gauge", width: GAUGE_W, height: GAUGE_H, layoutOptions: { "elk.edgeLabels.inline": "true" } }],
+      labels: [
+        {
+          id: `${e.id}::gauge`,
+          text: "gauge",
+          width: GAUGE_W,
+          height: GAUGE_H,
+          layoutOptions: { "elk.edgeLabels.inline": "true" },
+        },
+      ],
     })),
   };
   const out = await (await engine()).layout(root);

@@ -76,7 +76,13 @@ export function graphFromPipeline(data) {
     block.file = file.file;
     blocks.set(spec.name, block);
   }
-  const edges = plan.edges.map((e) => ({ id: e.id, src: e.src, src_port: e.src_port, dst: e.dst, dst_port: e.dst_port }));
+  const edges = plan.edges.map((e) => ({
+    id: e.id,
+    src: e.src,
+    src_port: e.src_port,
+    dst: e.dst,
+    dst_port: e.dst_port,
+  }));
   addEdges(blocks, edges, { markMissing: true });
   for (const edge of edges) if (blocks.get(edge.src).missing || blocks.get(edge.dst).missing) edge.broken = true;
   // Lint warnings and the plan error land on the block (and port) they concern.
@@ -89,7 +95,8 @@ export function graphFromPipeline(data) {
     blocks.get(error.block).error = error;
   }
   for (const block of blocks.values()) {
-    if (block.missing && !block.error) block.error = { message: `no block named ${block.name} in this pipeline: add it, or remove the edges to it` };
+    if (block.missing && !block.error)
+      block.error = { message: `no block named ${block.name} in this pipeline: add it, or remove the edges to it` };
   }
   return finish(blocks, edges, plan.order);
 }

@@ -40,23 +40,33 @@ function chip(x, y) {
   const rect = s("rect", { height: 20, rx: 10, width: 40 });
   const text = s("text", { x: 10, y: 14 });
   g.append(rect, text);
-  return { g, set(label) {
-    const shown = clip(label, CHIP_MAX - 20);
-    if (text.textContent !== shown) {
-      text.textContent = shown;
-      rect.setAttribute("width", Math.min(CHIP_MAX, textWidth(shown) + 20));
-    }
-  } };
+  return {
+    g,
+    set(label) {
+      const shown = clip(label, CHIP_MAX - 20);
+      if (text.textContent !== shown) {
+        text.textContent = shown;
+        rect.setAttribute("width", Math.min(CHIP_MAX, textWidth(shown) + 20));
+      }
+    },
+  };
 }
 
 function warningMark(block) {
   const lines = [...(block.error ? [block.error.message] : []), ...block.warnings.map((w) => w.message)];
   if (!lines.length) return null;
   const bad = !!block.error;
-  const g = s("g", { class: `node-flag ${bad ? "flag-error" : "flag-warn"}`, transform: `translate(${NODE_W - 12},-8)` },
+  const g = s(
+    "g",
+    { class: `node-flag ${bad ? "flag-error" : "flag-warn"}`, transform: `translate(${NODE_W - 12},-8)` },
     s("title", {}, lines.join("\n")),
     s("circle", { r: 9 }),
-    s("text", { y: 4, "text-anchor": "middle" }, bad ? "!" : String(block.warnings.length > 1 ? block.warnings.length : "!")));
+    s(
+      "text",
+      { y: 4, "text-anchor": "middle" },
+      bad ? "!" : String(block.warnings.length > 1 ? block.warnings.length : "!"),
+    ),
+  );
   return g;
 }
 
@@ -64,19 +74,35 @@ function ports(block, g) {
   const warned = new Set(block.warnings.map((w) => w.port).filter(Boolean));
   block.inputs.forEach((port, i) => {
     const cls = `port port-in${warned.has(port) ? " port-warn" : ""}`;
-    const hit = s("g", { class: cls, "data-port": port, "data-side": "in" },
-      s("title", {}, warned.has(port)
-        ? block.warnings.filter((w) => w.port === port).map((w) => w.message).join("\n")
-        : `input ${block.name}.${port}`),
-      s("circle", { cx: 0, cy: portY(i), r: 5 }));
+    const hit = s(
+      "g",
+      { class: cls, "data-port": port, "data-side": "in" },
+      s(
+        "title",
+        {},
+        warned.has(port)
+          ? block.warnings
+              .filter((w) => w.port === port)
+              .map((w) => w.message)
+              .join("\n")
+          : `input ${block.name}.${port}`,
+      ),
+      s("circle", { cx: 0, cy: portY(i), r: 5 }),
+    );
     g.append(hit);
-    if (block.labeled.has(port)) g.append(s("text", { class: "port-label", x: -8, y: portY(i) - 7, "text-anchor": "end" }, port));
+    if (block.labeled.has(port))
+      g.append(s("text", { class: "port-label", x: -8, y: portY(i) - 7, "text-anchor": "end" }, port));
   });
   block.outputs.forEach((port, i) => {
-    g.append(s("g", { class: "port port-out", "data-port": port, "data-side": "out" },
-      s("title", {}, `output ${block.name}.${port}: drag to a block to connect`),
-      s("circle", { class: "port-hit", cx: NODE_W, cy: portY(i), r: 11 }),
-      s("circle", { cx: NODE_W, cy: portY(i), r: 5 })));
+    g.append(
+      s(
+        "g",
+        { class: "port port-out", "data-port": port, "data-side": "out" },
+        s("title", {}, `output ${block.name}.${port}: drag to a block to connect`),
+        s("circle", { class: "port-hit", cx: NODE_W, cy: portY(i), r: 11 }),
+        s("circle", { cx: NODE_W, cy: portY(i), r: 5 }),
+      ),
+    );
   });
 }
 
@@ -98,8 +124,14 @@ export function drawNode(block, box, mode) {
   for (const badge of badges(block).reverse()) {
     const w = textWidth(badge, 9.5) + 10;
     bx -= w;
-    g.append(s("g", { class: `badge badge-${badge}`, transform: `translate(${bx},9)` },
-      s("rect", { width: w, height: 15, rx: 7.5 }), s("text", { x: w / 2, y: 11, "text-anchor": "middle" }, badge)));
+    g.append(
+      s(
+        "g",
+        { class: `badge badge-${badge}`, transform: `translate(${bx},9)` },
+        s("rect", { width: w, height: 15, rx: 7.5 }),
+        s("text", { x: w / 2, y: 11, "text-anchor": "middle" }, badge),
+      ),
+    );
     bx -= 4;
   }
   g.append(s("line", { class: "node-sep", x1: 0, x2: NODE_W, y1: HEADER_H, y2: HEADER_H }));
@@ -116,7 +148,10 @@ export function drawNode(block, box, mode) {
     status.set(block.missing ? "not defined" : KIND_LABEL[block.kind] || block.kind);
     g.classList.add("tone-idle");
     const style = INPUT_STYLE_TEXT[block.inputStyle] || INPUT_STYLE_TEXT.per_item;
-    line2.textContent = clip(block.error ? `⚠ ${block.error.message}` : block.inputs.length ? style : "source", NODE_W - 28);
+    line2.textContent = clip(
+      block.error ? `⚠ ${block.error.message}` : block.inputs.length ? style : "source",
+      NODE_W - 28,
+    );
     if (children) {
       children.text.textContent = block.dynamic ? "children: one per output item" : "runs once per upstream item";
       children.text.setAttribute("x", 2);
@@ -129,8 +164,16 @@ export function drawNode(block, box, mode) {
     g,
     update(t) {
       const next = `tone-${toneOf(t)}`;
-      if (next !== tone) { if (tone) g.classList.remove(tone); g.classList.add(next); tone = next; }
-      if (!t) { status.set("not started"); line2.textContent = ""; return; }
+      if (next !== tone) {
+        if (tone) g.classList.remove(tone);
+        g.classList.add(next);
+        tone = next;
+      }
+      if (!t) {
+        status.set("not started");
+        line2.textContent = "";
+        return;
+      }
       status.set(prettyLabel(t.label, t.phase));
       const io = t.io || {};
       const held = t.internal_bytes ? ` · holds ${fmtNumber(t.internal_bytes / 1048576)} MiB` : "";
@@ -148,7 +191,14 @@ function childRow(g, y) {
   const bad = s("rect", { class: "cbar-bad", y: 0, width: 0, height: 6 });
   const run = s("rect", { class: "cbar-run", y: 0, width: 0, height: 6 });
   const text = s("text", { class: "children-text", x: 72, y: 7 });
-  row.append(s("title", {}, "children: done / expected · running · failed — click to list them"), track, ok, bad, run, text);
+  row.append(
+    s("title", {}, "children: done / expected · running · failed — click to list them"),
+    track,
+    ok,
+    bad,
+    run,
+    text,
+  );
   g.append(row);
   let last = "";
   return {
@@ -164,8 +214,10 @@ function childRow(g, y) {
       last = key;
       const w = (n) => (64 * Math.min(n, total)) / total;
       ok.setAttribute("width", w(done));
-      bad.setAttribute("x", w(done)); bad.setAttribute("width", w(failed));
-      run.setAttribute("x", w(done + failed)); run.setAttribute("width", w(c.running || 0));
+      bad.setAttribute("x", w(done));
+      bad.setAttribute("width", w(failed));
+      run.setAttribute("x", w(done + failed));
+      run.setAttribute("width", w(c.running || 0));
       text.textContent = "";
       text.append(
         s("tspan", { class: "c-done" }, `${fmtNumber(done)}/${fmtNumber(c.expected || 0)}${c.final ? "" : "+"}`),

@@ -42,7 +42,11 @@ export const TONE_VAR = {
 };
 
 export function toneColor(tone, root = document.documentElement) {
-  return getComputedStyle(root).getPropertyValue(TONE_VAR[tone] || "--waiting").trim() || "#999";
+  return (
+    getComputedStyle(root)
+      .getPropertyValue(TONE_VAR[tone] || "--waiting")
+      .trim() || "#999"
+  );
 }
 
 // "SUCCEEDED" -> "succeeded"; "3 running · 2 backpressured" stays as it is.

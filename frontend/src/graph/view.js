@@ -21,7 +21,10 @@ export class GraphView {
     this.key = null;
     this.view = { x: 0, y: 0, k: 1 };
     this.svg = s("svg", { class: `graph graph-${this.mode}`, role: "img", "aria-label": "pipeline graph" });
-    this.svg.append(arrowDefs(), s("rect", { class: "graph-grid", width: "100%", height: "100%", fill: "url(#sg-dots)" }));
+    this.svg.append(
+      arrowDefs(),
+      s("rect", { class: "graph-grid", width: "100%", height: "100%", fill: "url(#sg-dots)" }),
+    );
     this.viewport = s("g", { class: "viewport" });
     this.edgeLayer = s("g", { class: "edge-layer" });
     this.nodeLayer = s("g", { class: "node-layer" });
@@ -29,15 +32,20 @@ export class GraphView {
     this.viewport.append(this.edgeLayer, this.nodeLayer, this.overlay);
     this.svg.append(this.viewport);
     this.empty = h("div.graph-empty", { hidden: true });
-    this.zoomBar = h("div.zoom-bar", {},
+    this.zoomBar = h(
+      "div.zoom-bar",
+      {},
       h("button", { title: "zoom in", on: { click: () => this.zoomBy(1.2) } }, "+"),
       h("button", { title: "zoom out", on: { click: () => this.zoomBy(1 / 1.2) } }, "−"),
-      h("button", { title: "fit the graph", on: { click: () => this.fit() } }, "fit"));
+      h("button", { title: "fit the graph", on: { click: () => this.fit() } }, "fit"),
+    );
     this.el = h("div.graph-wrap", {}, this.svg, this.empty, this.zoomBar);
     root.append(this.el);
     this.bindPanZoom();
     if (this.mode === "edit") enableConnect(this);
-    this.resizeObserver = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.autoFit) this.fit();
+    });
     this.resizeObserver.observe(this.el);
   }
 
@@ -76,7 +84,10 @@ export class GraphView {
       if (!route || !route.label) continue;
       const handle = drawEdge(edge, route);
       handle.edge = edge;
-      handle.g.addEventListener("click", (ev) => { ev.stopPropagation(); this.select({ type: "edge", id: edge.id }); });
+      handle.g.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        this.select({ type: "edge", id: edge.id });
+      });
       this.edges.set(edge.id, handle);
       this.edgeLayer.append(handle.g);
     }
@@ -105,7 +116,8 @@ export class GraphView {
 
   applySelection() {
     const sel = this.selection;
-    for (const [name, n] of this.nodes) n.g.classList.toggle("selected", !!sel && sel.type === "block" && sel.name === name);
+    for (const [name, n] of this.nodes)
+      n.g.classList.toggle("selected", !!sel && sel.type === "block" && sel.name === name);
     for (const [id, e] of this.edges) e.g.classList.toggle("selected", !!sel && sel.type === "edge" && sel.id === id);
   }
 
@@ -148,15 +160,22 @@ export class GraphView {
 
   toGraph(clientX, clientY) {
     const rect = this.svg.getBoundingClientRect();
-    return { x: (clientX - rect.left - this.view.x) / this.view.k, y: (clientY - rect.top - this.view.y) / this.view.k };
+    return {
+      x: (clientX - rect.left - this.view.x) / this.view.k,
+      y: (clientY - rect.top - this.view.y) / this.view.k,
+    };
   }
 
   bindPanZoom() {
-    this.svg.addEventListener("wheel", (ev) => {
-      ev.preventDefault();
-      const rect = this.svg.getBoundingClientRect();
-      this.zoomBy(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - rect.left, ev.clientY - rect.top);
-    }, { passive: false });
+    this.svg.addEventListener(
+      "wheel",
+      (ev) => {
+        ev.preventDefault();
+        const rect = this.svg.getBoundingClientRect();
+        this.zoomBy(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - rect.left, ev.clientY - rect.top);
+      },
+      { passive: false },
+    );
     let pan = null;
     this.svg.addEventListener("pointerdown", (ev) => {
       if (ev.button !== 0 || ev.target.closest(".node, .edge")) return;
@@ -186,8 +205,10 @@ export class GraphView {
 
 // What the drawing shows besides the structure: a redraw is needed only when it changed.
 function contentKey(graph) {
-  return JSON.stringify(graph.order.map((n) => {
-    const b = graph.blocks.get(n);
-    return [b.kind, b.settings, b.error, b.warnings, b.inputStyle];
-  }));
+  return JSON.stringify(
+    graph.order.map((n) => {
+      const b = graph.blocks.get(n);
+      return [b.kind, b.settings, b.error, b.warnings, b.inputStyle];
+    }),
+  );
 }

@@ -15,16 +15,47 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
   let alive = true;
   let current = selected;
   const all = Object.values(phases || {}).reduce((a, b) => a + b, 0);
-  const filter = h("select.children-filter", { "aria-label": "filter children by phase", on: { change: () => { phase = filter.value; load(0); } } },
+  const filter = h(
+    "select.children-filter",
+    {
+      "aria-label": "filter children by phase",
+      on: {
+        change: () => {
+          phase = filter.value;
+          load(0);
+        },
+      },
+    },
     h("option", { value: "" }, `all (${count(all)})`),
-    Object.entries(phases || {}).map(([name, n]) => h("option", { value: name }, `${name.replace("_", " ")} (${count(n)})`)));
-  const jump = h("input.children-jump", { placeholder: `go to ${block}:0…`, "aria-label": "go to child", spellcheck: false,
-    on: { keydown: (e) => { if (e.key === "Enter" && jump.value.trim()) on.pick({ uuid: jump.value.trim() }); } } });
+    Object.entries(phases || {}).map(([name, n]) =>
+      h("option", { value: name }, `${name.replace("_", " ")} (${count(n)})`),
+    ),
+  );
+  const jump = h("input.children-jump", {
+    placeholder: `go to ${block}:0…`,
+    "aria-label": "go to child",
+    spellcheck: false,
+    on: {
+      keydown: (e) => {
+        if (e.key === "Enter" && jump.value.trim()) on.pick({ uuid: jump.value.trim() });
+      },
+    },
+  });
   const list = h("ol.insp-child-list", { "data-testid": "inspector-children" });
   const range = h("span.pager-range");
-  const prev = h("button.pager-btn", { title: "previous children", "aria-label": "previous children", on: { click: () => load(offset - LIMIT) } }, "‹");
-  const next = h("button.pager-btn", { title: "next children", "aria-label": "next children", on: { click: () => load(offset + LIMIT) } }, "›");
-  const el = h("div.insp-children", {},
+  const prev = h(
+    "button.pager-btn",
+    { title: "previous children", "aria-label": "previous children", on: { click: () => load(offset - LIMIT) } },
+    "‹",
+  );
+  const next = h(
+    "button.pager-btn",
+    { title: "next children", "aria-label": "next children", on: { click: () => load(offset + LIMIT) } },
+    "›",
+  );
+  const el = h(
+    "div.insp-children",
+    {},
     h("div.insp-section-title", {}, "Children", h("span.muted", {}, ` · ${count(all)}`)),
     h("div.children-tools", {}, filter, jump),
     list,
@@ -33,15 +64,29 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
 
   function row(item) {
     const duration = item.started_t && item.finished_t ? fmtDuration(item.finished_t - item.started_t) : "";
-    const button = h("button.insp-child", {
-      dataset: { uuid: item.uuid },
-      title: item.error ? `${item.error.type}: ${item.error.message}` : item.reason || item.phase,
-      "aria-current": item.uuid === current ? "true" : null,
-      on: { click: () => { current = item.uuid; mark(); on.pick(item); } },
-    },
-    h(`span.phase-dot.phase-${item.phase}`),
-    h("span.child-uuid", {}, item.uuid),
-    h("span.child-facts", {}, item.items_out != null ? `${count(item.items_out)} out` : "", duration ? ` · ${duration}` : ""));
+    const button = h(
+      "button.insp-child",
+      {
+        dataset: { uuid: item.uuid },
+        title: item.error ? `${item.error.type}: ${item.error.message}` : item.reason || item.phase,
+        "aria-current": item.uuid === current ? "true" : null,
+        on: {
+          click: () => {
+            current = item.uuid;
+            mark();
+            on.pick(item);
+          },
+        },
+      },
+      h(`span.phase-dot.phase-${item.phase}`),
+      h("span.child-uuid", {}, item.uuid),
+      h(
+        "span.child-facts",
+        {},
+        item.items_out != null ? `${count(item.items_out)} out` : "",
+        duration ? ` · ${duration}` : "",
+      ),
+    );
     return h("li", {}, button);
   }
 
@@ -56,7 +101,8 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
   }
 
   function mark() {
-    for (const b of list.querySelectorAll("button.insp-child")) b.setAttribute("aria-current", String(b.dataset.uuid === current));
+    for (const b of list.querySelectorAll("button.insp-child"))
+      b.setAttribute("aria-current", String(b.dataset.uuid === current));
   }
 
   async function load(at) {
@@ -68,8 +114,11 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
       const page = await api.children(runId, block, query);
       if (!alive || mine !== ticket) return;
       list.replaceChildren(...page.items.map(row));
-      if (!page.items.length) list.append(h("li.muted.children-none", {}, phase ? `no ${phase} children` : "no children yet"));
-      range.textContent = page.total ? `${count(offset + 1)}–${count(offset + page.items.length)} of ${count(page.total)}` : "";
+      if (!page.items.length)
+        list.append(h("li.muted.children-none", {}, phase ? `no ${phase} children` : "no children yet"));
+      range.textContent = page.total
+        ? `${count(offset + 1)}–${count(offset + page.items.length)} of ${count(page.total)}`
+        : "";
       reveal();
       prev.disabled = offset === 0;
       next.disabled = offset + LIMIT >= page.total;
@@ -81,7 +130,12 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
   load(0);
   return {
     el,
-    select(uuid) { current = uuid; mark(); },
-    destroy() { alive = false; },
+    select(uuid) {
+      current = uuid;
+      mark();
+    },
+    destroy() {
+      alive = false;
+    },
   };
 }

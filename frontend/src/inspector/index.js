@@ -59,14 +59,34 @@ export function mountInspector(root, initial) {
 
   function head(run, block, selected) {
     const crumbs = [h("span.insp-block", {}, block)];
-    if (selected && selected.uuid !== block) crumbs.push(h("span.insp-sep", {}, "›"), h("span.insp-uuid", {}, selected.uuid));
+    if (selected && selected.uuid !== block)
+      crumbs.push(h("span.insp-sep", {}, "›"), h("span.insp-uuid", {}, selected.uuid));
     const facts = [];
     if (selected && selected.items_out != null) facts.push(`${selected.items_out} items out`);
-    if (selected && selected.started_t && selected.finished_t) facts.push(fmtDuration(selected.finished_t - selected.started_t));
-    const runLink = location.pathname === `/runs/${run.id}` ? h("span", {}, run.id) : h("a", { href: `/runs/${encodeURIComponent(run.id)}` }, run.id);
-    return h("div.insp-head", {},
-      h("div.insp-title", {}, crumbs, phasePill(selected && selected.phase), facts.length ? h("span.insp-facts", {}, facts.join(" · ")) : null),
-      h("div.insp-sub", {}, `${run.kind === "cell" ? "cell run" : "run"} `, runLink, ` · ${run.pipeline} · ${run.mode} · `, h(`span.phase-${run.status}`, {}, run.status)),
+    if (selected && selected.started_t && selected.finished_t)
+      facts.push(fmtDuration(selected.finished_t - selected.started_t));
+    const runLink =
+      location.pathname === `/runs/${run.id}`
+        ? h("span", {}, run.id)
+        : h("a", { href: `/runs/${encodeURIComponent(run.id)}` }, run.id);
+    return h(
+      "div.insp-head",
+      {},
+      h(
+        "div.insp-title",
+        {},
+        crumbs,
+        phasePill(selected && selected.phase),
+        facts.length ? h("span.insp-facts", {}, facts.join(" · ")) : null,
+      ),
+      h(
+        "div.insp-sub",
+        {},
+        `${run.kind === "cell" ? "cell run" : "run"} `,
+        runLink,
+        ` · ${run.pipeline} · ${run.mode} · `,
+        h(`span.phase-${run.status}`, {}, run.status),
+      ),
       h("span.spacer"),
       h("button.insp-refresh", { title: "load again", on: { click: () => refresh() } }, "↻ Refresh"),
     );
@@ -86,7 +106,13 @@ export function mountInspector(root, initial) {
     } else {
       main.append(h("div.insp-empty", {}, `Block ${block} has no block run in this run.`));
     }
-    const body = h(`div.insp-body${picker ? ".with-children" : ""}`, {}, picker ? h("aside.insp-picker", {}, picker.el) : null, main, side);
+    const body = h(
+      `div.insp-body${picker ? ".with-children" : ""}`,
+      {},
+      picker ? h("aside.insp-picker", {}, picker.el) : null,
+      main,
+      side,
+    );
     el.replaceChildren(head(found.run, block, selected), body);
   }
 
@@ -110,7 +136,8 @@ export function mountInspector(root, initial) {
       const total = Object.values(phases).reduce((a, b) => a + b, 0);
       const hasChildren = total > (own ? 1 : 0);
       let selected = null;
-      if (state.uuid && state.uuid !== block) selected = next.row || (await childRun(state.runId, state.uuid)) || { uuid: state.uuid };
+      if (state.uuid && state.uuid !== block)
+        selected = next.row || (await childRun(state.runId, state.uuid)) || { uuid: state.uuid };
       else if (own) selected = own;
       else if (hasChildren) selected = await firstChild(state.runId, block, phases);
       if (mine !== ticket) return;
@@ -122,7 +149,10 @@ export function mountInspector(root, initial) {
       if (hasChildren && !picker) {
         const { runId } = state;
         picker = childrenPicker({
-          runId, block, phases, selected: selected && selected.uuid,
+          runId,
+          block,
+          phases,
+          selected: selected && selected.uuid,
           on: { pick: (row) => show({ runId, block, uuid: row.uuid, row: row.phase ? row : null }) },
         });
         picker.key = key;
@@ -131,7 +161,9 @@ export function mountInspector(root, initial) {
     } catch (err) {
       if (mine !== ticket) return;
       clearPanes();
-      el.replaceChildren(h("div.insp-empty.error-box", {}, `Could not open the output of ${state.block}: ${err.message}`));
+      el.replaceChildren(
+        h("div.insp-empty.error-box", {}, `Could not open the output of ${state.block}: ${err.message}`),
+      );
     } finally {
       if (mine === ticket) el.classList.remove("loading");
     }

@@ -24,13 +24,25 @@ export function itemsPane({ runId, block, uuid, phase }) {
   const meta = h("div.insp-meta-slot");
   const notice = h("div.insp-notice-slot");
   const range = h("span.pager-range", { "data-testid": "pager-range" });
-  const btn = (label, title, go) => h("button.pager-btn", { title, "aria-label": title, on: { click: () => go() } }, label);
+  const btn = (label, title, go) =>
+    h("button.pager-btn", { title, "aria-label": title, on: { click: () => go() } }, label);
   const first = btn("«", "first page", () => load(0));
   const prev = btn("‹ Prev", "previous page", () => load(offset - limit));
   const next = btn("Next ›", "next page", () => load(offset + limit));
   const last = btn("»", "last page", () => load(Math.floor((total - 1) / limit) * limit));
-  const size = h("select.pager-size", { "aria-label": "page size", on: { change: () => { limit = preferredLimit = Number(size.value); load(Math.floor(offset / limit) * limit); } } },
-    SIZES.map((n) => h("option", { value: String(n), selected: n === limit }, `${n} / page`)));
+  const size = h(
+    "select.pager-size",
+    {
+      "aria-label": "page size",
+      on: {
+        change: () => {
+          limit = preferredLimit = Number(size.value);
+          load(Math.floor(offset / limit) * limit);
+        },
+      },
+    },
+    SIZES.map((n) => h("option", { value: String(n), selected: n === limit }, `${n} / page`)),
+  );
   const pager = h("div.insp-pager", {}, first, prev, range, next, last, h("span.spacer"), size);
   const body = h("div.insp-items", { "data-testid": "output-items" });
   const el = h("div.insp-output", {}, meta, notice, pager, body);
@@ -52,22 +64,38 @@ export function itemsPane({ runId, block, uuid, phase }) {
       meta.replaceChildren(page.meta ? metaView(page.meta) : "");
       notice.replaceChildren(...[page.meta && keptNotice(page.meta)].filter(Boolean));
       const shown = Math.min(limit, Math.max(0, total - offset));
-      range.textContent = total ? `items ${count(offset + 1)}–${count(offset + shown)} of ${count(total)}${total < (page.meta?.count ?? total) ? " stored" : ""}` : "no items stored";
+      range.textContent = total
+        ? `items ${count(offset + 1)}–${count(offset + shown)} of ${count(total)}${total < (page.meta?.count ?? total) ? " stored" : ""}`
+        : "no items stored";
       first.disabled = prev.disabled = offset === 0;
       next.disabled = last.disabled = offset + limit >= total;
       pager.hidden = total <= SIZES[0] && offset === 0 && limit >= total;
-      body.replaceChildren(total ? pageView(page.preview, { indexOf: indexer(page) }) : h("div.insp-empty", {}, emptyText(uuid, phase)));
+      body.replaceChildren(
+        total ? pageView(page.preview, { indexOf: indexer(page) }) : h("div.insp-empty", {}, emptyText(uuid, phase)),
+      );
     } catch (err) {
       if (!alive || mine !== ticket) return;
       meta.replaceChildren();
       notice.replaceChildren();
       pager.hidden = true;
-      body.replaceChildren(h("div.insp-empty", {}, err.status === 404 ? `No stored output. ${err.message}` : `Could not load the output: ${err.message}`));
+      body.replaceChildren(
+        h(
+          "div.insp-empty",
+          {},
+          err.status === 404 ? `No stored output. ${err.message}` : `Could not load the output: ${err.message}`,
+        ),
+      );
     } finally {
       if (mine === ticket) el.classList.remove("loading");
     }
   }
 
   load(0);
-  return { el, reload: () => load(offset), destroy: () => { alive = false; } };
+  return {
+    el,
+    reload: () => load(offset),
+    destroy: () => {
+      alive = false;
+    },
+  };
 }

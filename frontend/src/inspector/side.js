@@ -29,7 +29,12 @@ function logPane(runId, uuid) {
     }
   }
   load();
-  return { el, destroy: () => { alive = false; } };
+  return {
+    el,
+    destroy: () => {
+      alive = false;
+    },
+  };
 }
 
 // `run`: {status, phase, reason, error, items_in, items_out, started_t, finished_t} of the
@@ -38,8 +43,14 @@ export function sidePane({ runId, uuid, run }) {
   const logs = logPane(runId, uuid);
   const parts = [];
   if (run && run.error) {
-    parts.push(h("div.insp-traceback", { "data-testid": "inspector-traceback" },
-      h("div.insp-section-title", {}, "Traceback"), errorView(run.error)));
+    parts.push(
+      h(
+        "div.insp-traceback",
+        { "data-testid": "inspector-traceback" },
+        h("div.insp-section-title", {}, "Traceback"),
+        errorView(run.error),
+      ),
+    );
   } else if (run && run.reason && run.phase !== "succeeded") {
     parts.push(h("div.insp-reason.warning-box", {}, `${run.phase}: ${run.reason}`));
   }

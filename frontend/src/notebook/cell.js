@@ -28,8 +28,15 @@ export class Cell {
     this.problems = h("div.cell-problems");
     this.editorHost = h("div.cell-editor");
     this.output = h("div.cell-output-slot");
-    this.el = h("section.cell", { dataset: { block: name }, "aria-label": `block ${name}` },
-      this.head.el, this.notice, this.problems, this.editorHost, this.output);
+    this.el = h(
+      "section.cell",
+      { dataset: { block: name }, "aria-label": `block ${name}` },
+      this.head.el,
+      this.notice,
+      this.problems,
+      this.editorHost,
+      this.output,
+    );
   }
 
   // ---- what the server says ----------------------------------------------------------------
@@ -38,7 +45,8 @@ export class Cell {
     this.head.render(meta);
     const problems = [];
     if (meta.planError) problems.push(h("div.cell-problem.error", {}, meta.planError.message));
-    for (const w of meta.warnings) problems.push(h("div.cell-problem.warning", {}, w.port ? `port ${w.port}: ${w.message}` : w.message));
+    for (const w of meta.warnings)
+      problems.push(h("div.cell-problem.warning", {}, w.port ? `port ${w.port}: ${w.message}` : w.message));
     this.problems.replaceChildren(...problems);
   }
 
@@ -62,7 +70,11 @@ export class Cell {
     if (code === this.saved || code === this.inFlight) {
       this.saved = code;
       if (version) this.version = version;
-      if (this.theirs !== null) { this.theirs = null; this.refused = false; this.renderNotice(); } // reverted on disk
+      if (this.theirs !== null) {
+        this.theirs = null;
+        this.refused = false;
+        this.renderNotice();
+      } // reverted on disk
       return;
     }
     if (!this.dirty() || this.text() === code) {
@@ -82,7 +94,7 @@ export class Cell {
 
   // ---- the editor --------------------------------------------------------------------------
   text() {
-    return this.view ? this.view.state.doc.toString() : this.saved ?? "";
+    return this.view ? this.view.state.doc.toString() : (this.saved ?? "");
   }
 
   setText(code) {
@@ -97,7 +109,19 @@ export class Cell {
   showPlaceholder() {
     if (this.view) return;
     const code = this.saved ?? "";
-    const pre = h("pre.cell-placeholder", { on: { mousedown: (e) => { e.preventDefault(); this.mountEditor(); this.view.focus(); } } }, code);
+    const pre = h(
+      "pre.cell-placeholder",
+      {
+        on: {
+          mousedown: (e) => {
+            e.preventDefault();
+            this.mountEditor();
+            this.view.focus();
+          },
+        },
+      },
+      code,
+    );
     const height = code.split("\n").length * LINE_PX + 12;
     pre.style.minHeight = `${height}px`;
     // What the cell measures while the browser skips drawing it (content-visibility).
@@ -140,7 +164,9 @@ export class Cell {
   renderCompileError() {
     this.el.classList.toggle("has-compile-error", Boolean(this.compileError));
     const old = this.el.querySelector(".cell-compile-error");
-    const box = this.compileError ? h("div.cell-compile-error.error-box", { "data-testid": "compile-error" }, this.compileError.message) : null;
+    const box = this.compileError
+      ? h("div.cell-compile-error.error-box", { "data-testid": "compile-error" }, this.compileError.message)
+      : null;
     if (old && box) old.replaceWith(box);
     else if (old) old.remove();
     else if (box) this.problems.before(box);
@@ -158,7 +184,18 @@ export class Cell {
       h("span.cell-notice-text", {}, h("strong", {}, "Changed on disk."), text),
       h("button", { on: { click: () => this.loadTheirs() } }, "Load theirs"),
       this.refused
-        ? h("button", { on: { click: () => { this.keepMine(); this.save(); } } }, "Overwrite with mine")
+        ? h(
+            "button",
+            {
+              on: {
+                click: () => {
+                  this.keepMine();
+                  this.save();
+                },
+              },
+            },
+            "Overwrite with mine",
+          )
         : h("button", { on: { click: () => this.keepMine() } }, "Keep mine"),
     );
   }
@@ -187,7 +224,8 @@ export class Cell {
   // still holds what our edits are based on (only its version was unknown): save again.
   async conflict() {
     const block = await api.block(this.ctx.pipeline, this.name);
-    if (block.code === null || block.code === undefined) throw new Error(`${this.meta?.file || this.name} no longer exists on disk; reload the page`);
+    if (block.code === null || block.code === undefined)
+      throw new Error(`${this.meta?.file || this.name} no longer exists on disk; reload the page`);
     if (block.code === this.saved && block.version !== this.version) {
       this.version = block.version;
       return true;
@@ -263,7 +301,8 @@ export class Cell {
       const kernel = await api.kernel();
       if (kernel.active_run && kernel.active_run.startsWith("cell-")) await api.cancelRun(kernel.active_run);
     } catch (err) {
-      if (err.status !== 404) this.showOutput(requestErrorView(`Could not stop: ${err.message}`, { close: () => this.showOutput(null) }));
+      if (err.status !== 404)
+        this.showOutput(requestErrorView(`Could not stop: ${err.message}`, { close: () => this.showOutput(null) }));
     }
   }
 
@@ -279,7 +318,12 @@ export class Cell {
     this.applyMark();
     const on = {
       inspect: (runId) => this.ctx.inspect(runId, this.name),
-      close: () => { this.result = null; delete this.el.dataset.status; this.applyMark(); this.showOutput(null); },
+      close: () => {
+        this.result = null;
+        delete this.el.dataset.status;
+        this.applyMark();
+        this.showOutput(null);
+      },
     };
     this.showOutput(resultView(result, { file: this.meta?.file, on }));
   }

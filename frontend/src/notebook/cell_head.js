@@ -5,7 +5,9 @@ import { h } from "../core/dom.js";
 const FLAGS = ["dynamic", "reduce_output", "collect", "stream", "explode"];
 
 function flags(spec) {
-  const out = FLAGS.filter((key) => spec && spec[key]).map((key) => h("span.cell-flag", { title: `${key}: true` }, key.replace("_", " ")));
+  const out = FLAGS.filter((key) => spec && spec[key]).map((key) =>
+    h("span.cell-flag", { title: `${key}: true` }, key.replace("_", " ")),
+  );
   if (spec && spec.match && spec.match !== "product") out.push(h("span.cell-flag", {}, `match: ${spec.match}`));
   return out;
 }
@@ -17,20 +19,46 @@ export function cellHead(name, on) {
   const badges = h("span.cell-flags");
   const inputs = h("span.cell-inputs");
   const file = h("span.cell-file");
-  const unsaved = h("span.cell-unsaved", { title: "the editor differs from the saved file; Ctrl/Cmd-S saves", "data-testid": "unsaved" }, "unsaved");
-  const save = h("button.cell-save", { title: "Save (Ctrl/Cmd-S)", disabled: true, on: { click: () => on.save() } }, "Save");
+  const unsaved = h(
+    "span.cell-unsaved",
+    { title: "the editor differs from the saved file; Ctrl/Cmd-S saves", "data-testid": "unsaved" },
+    "unsaved",
+  );
+  const save = h(
+    "button.cell-save",
+    { title: "Save (Ctrl/Cmd-S)", disabled: true, on: { click: () => on.save() } },
+    "Save",
+  );
   const toggle = h("input", { type: "checkbox" });
-  const upstream = h("label.cell-upstream", { title: "run the blocks upstream of this one too, instead of reusing their stored outputs" }, toggle, "with upstream");
+  const upstream = h(
+    "label.cell-upstream",
+    { title: "run the blocks upstream of this one too, instead of reusing their stored outputs" },
+    toggle,
+    "with upstream",
+  );
   let running = false;
   const icon = h("span.run-icon", {}, "▶");
   const label = h("span.run-label", {}, "Run");
-  const run = h("button.primary.cell-run", { title: "Run this block (Shift-Enter)", on: { click: () => (running ? on.stop() : on.run()) } }, icon, label);
-  const el = h("div.cell-head", {},
+  const run = h(
+    "button.primary.cell-run",
+    { title: "Run this block (Shift-Enter)", on: { click: () => (running ? on.stop() : on.run()) } },
+    icon,
+    label,
+  );
+  const el = h(
+    "div.cell-head",
+    {},
     index,
     h("span.cell-name", {}, name),
-    kind, badges, inputs,
+    kind,
+    badges,
+    inputs,
     h("span.spacer"),
-    file, unsaved, save, upstream, run,
+    file,
+    unsaved,
+    save,
+    upstream,
+    run,
   );
   return {
     el,
@@ -53,7 +81,9 @@ export function cellHead(name, on) {
       save.textContent = what === "saving" ? "Saving…" : "Save";
       icon.textContent = running ? "■" : "▶";
       label.textContent = running ? "Stop" : "Run";
-      run.title = running ? "Stop this run (the kernel is restarted if the code does not stop)" : "Run this block (Shift-Enter)";
+      run.title = running
+        ? "Stop this run (the kernel is restarted if the code does not stop)"
+        : "Run this block (Shift-Enter)";
       run.classList.toggle("stop", running);
     },
     upstream: () => toggle.checked,

@@ -18,10 +18,24 @@ export function openInspectorDrawer({ runId, block, uuid }) {
     document.removeEventListener("keydown", onKey);
     open = null;
   };
-  const onKey = (event) => { if (event.key === "Escape") close(); };
-  const el = h("div.drawer-backdrop", { on: { mousedown: (e) => { if (e.target === el) close(); } } },
-    h("aside.drawer", { role: "dialog", "aria-label": "output inspector" },
-      h("div.drawer-head", {},
+  const onKey = (event) => {
+    if (event.key === "Escape") close();
+  };
+  const el = h(
+    "div.drawer-backdrop",
+    {
+      on: {
+        mousedown: (e) => {
+          if (e.target === el) close();
+        },
+      },
+    },
+    h(
+      "aside.drawer",
+      { role: "dialog", "aria-label": "output inspector" },
+      h(
+        "div.drawer-head",
+        {},
         h("span.drawer-title", {}, "Output inspector"),
         h("span.spacer"),
         h("button.nb-icon", { title: "close (Esc)", "aria-label": "close", on: { click: close } }, "×"),

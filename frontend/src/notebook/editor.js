@@ -9,8 +9,13 @@ import { Decoration, GutterMarker, WidgetType, gutter, keymap } from "@codemirro
 const setError = StateEffect.define(); // {line, message} | null
 
 class ErrorMarker extends GutterMarker {
-  constructor(message) { super(); this.message = message; }
-  eq(other) { return other.message === this.message; }
+  constructor(message) {
+    super();
+    this.message = message;
+  }
+  eq(other) {
+    return other.message === this.message;
+  }
   toDOM() {
     const el = document.createElement("span");
     el.className = "cm-error-marker";
@@ -21,15 +26,22 @@ class ErrorMarker extends GutterMarker {
 }
 
 class ErrorMessage extends WidgetType {
-  constructor(message) { super(); this.message = message; }
-  eq(other) { return other.message === this.message; }
+  constructor(message) {
+    super();
+    this.message = message;
+  }
+  eq(other) {
+    return other.message === this.message;
+  }
   toDOM() {
     const el = document.createElement("span");
     el.className = "cm-error-message";
     el.textContent = this.message;
     return el;
   }
-  ignoreEvent() { return false; }
+  ignoreEvent() {
+    return false;
+  }
 }
 
 const errorLine = Decoration.line({ class: "cm-error-line" });
@@ -81,10 +93,26 @@ const theme = EditorView.theme({
 
 // Mount an editor in `parent`. `on`: {change(view), save(), run()}.
 export function createEditor(parent, doc, on) {
-  const keys = Prec.highest(keymap.of([
-    { key: "Mod-s", preventDefault: true, run: () => { on.save(); return true; } },
-    { key: "Shift-Enter", preventDefault: true, run: () => { on.run(); return true; } },
-  ]));
+  const keys = Prec.highest(
+    keymap.of([
+      {
+        key: "Mod-s",
+        preventDefault: true,
+        run: () => {
+          on.save();
+          return true;
+        },
+      },
+      {
+        key: "Shift-Enter",
+        preventDefault: true,
+        run: () => {
+          on.run();
+          return true;
+        },
+      },
+    ]),
+  );
   const state = EditorState.create({
     doc,
     extensions: [
@@ -94,7 +122,9 @@ export function createEditor(parent, doc, on) {
       python(),
       errorField,
       theme,
-      EditorView.updateListener.of((update) => { if (update.docChanged) on.change(update.view); }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) on.change(update.view);
+      }),
     ],
   });
   return new EditorView({ state, parent });

@@ -21,11 +21,39 @@ export function mountNotebook(root, { pipeline, data }) {
   const list = h("div.notebook-cells");
   const summary = h("span.notebook-summary");
   const unsaved = h("span.notebook-unsaved");
-  const saveAll = h("button.notebook-save-all", { hidden: true, on: { click: () => cells.forEach((c) => { if (c.dirty()) c.save(); }) } }, "Save all");
+  const saveAll = h(
+    "button.notebook-save-all",
+    {
+      hidden: true,
+      on: {
+        click: () =>
+          cells.forEach((c) => {
+            if (c.dirty()) c.save();
+          }),
+      },
+    },
+    "Save all",
+  );
   const banner = h("div.notebook-banner", { hidden: true });
-  const bar = h("div.notebook-bar", {},
-    summary, h("span.spacer"), unsaved, saveAll,
-    h("span.notebook-keys", {}, h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " run · ", h("kbd", {}, MOD), "+", h("kbd", {}, "S"), " save"),
+  const bar = h(
+    "div.notebook-bar",
+    {},
+    summary,
+    h("span.spacer"),
+    unsaved,
+    saveAll,
+    h(
+      "span.notebook-keys",
+      {},
+      h("kbd", {}, "Shift"),
+      "+",
+      h("kbd", {}, "Enter"),
+      " run · ",
+      h("kbd", {}, MOD),
+      "+",
+      h("kbd", {}, "S"),
+      " save",
+    ),
   );
   const el = h("div.notebook", {}, bar, banner, list);
   root.append(el);
@@ -83,7 +111,8 @@ export function mountNotebook(root, { pipeline, data }) {
     const general = error && (!error.block || !wanted.has(error.block)) ? error : null;
     banner.hidden = !general;
     banner.textContent = general ? general.message : "";
-    if (!n) list.replaceChildren(h("div.notebook-empty", {}, "This pipeline has no blocks yet. Add one in the graph view."));
+    if (!n)
+      list.replaceChildren(h("div.notebook-empty", {}, "This pipeline has no blocks yet. Add one in the graph view."));
     else list.querySelector(".notebook-empty")?.remove();
     refreshUnsaved();
   }

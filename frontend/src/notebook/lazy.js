@@ -28,22 +28,28 @@ export function lazyEditors(cellOf) {
     });
   }
 
-  const near = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      const cell = cellOf(entry.target);
-      if (!cell) continue;
-      if (entry.isIntersecting && !cell.view) wanted.add(cell);
-      else wanted.delete(cell);
-    }
-    if (wanted.size) pump();
-  }, { rootMargin: NEAR });
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const cell = cellOf(entry.target);
+        if (!cell) continue;
+        if (entry.isIntersecting && !cell.view) wanted.add(cell);
+        else wanted.delete(cell);
+      }
+      if (wanted.size) pump();
+    },
+    { rootMargin: NEAR },
+  );
 
-  const far = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      const cell = cellOf(entry.target);
-      if (cell && !entry.isIntersecting) cell.unmountEditor();
-    }
-  }, { rootMargin: FAR });
+  const far = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const cell = cellOf(entry.target);
+        if (cell && !entry.isIntersecting) cell.unmountEditor();
+      }
+    },
+    { rootMargin: FAR },
+  );
 
   return {
     watch(cell) {

@@ -5,7 +5,9 @@ import { count, pageSize, pageView, plural } from "./preview.js";
 
 function statusBar(result, extra) {
   const ok = result.status === "succeeded";
-  return h("div.output-bar", {},
+  return h(
+    "div.output-bar",
+    {},
     h(`span.output-status.${ok ? "ok" : "bad"}`, {}, ok ? "✓ succeeded" : "✕ failed"),
     ok || result.count ? h("span.output-fact", {}, plural(result.count || 0, "item")) : null,
     result.duration_s ? h("span.output-fact", {}, fmtDuration(result.duration_s)) : null,
@@ -26,22 +28,40 @@ function failingAt(error, file) {
 export function errorView(error, file) {
   const at = failingAt(error, file);
   const where = at ? `line ${at.line}${at.file ? ` of ${at.file}` : ""}` : null;
-  return h("div.output-error", {},
-    h("div.output-error-head", {},
+  return h(
+    "div.output-error",
+    {},
+    h(
+      "div.output-error-head",
+      {},
       h("span.output-error-type", {}, error.type || "Error"),
       h("span.output-error-message", {}, error.message || ""),
     ),
-    where || error.block ? h("div.output-error-where", {}, [where, error.block && error.block !== error.type ? `in ${error.block}` : null].filter(Boolean).join(" · ")) : null,
+    where || error.block
+      ? h(
+          "div.output-error-where",
+          {},
+          [where, error.block && error.block !== error.type ? `in ${error.block}` : null].filter(Boolean).join(" · "),
+        )
+      : null,
     error.traceback ? h("pre.output-traceback", {}, error.traceback.trimEnd()) : null,
   );
 }
 
 export function logLines(lines) {
-  return h("div.log-lines", {}, lines.map((line) => h(`div.log-line.level-${(line.level || "info").toLowerCase()}`, {},
-    h("span.log-level", {}, (line.level || "INFO").toUpperCase()),
-    line.uuid && line.uuid !== line.block ? h("span.log-uuid", {}, line.uuid) : null,
-    h("span.log-message", {}, line.message),
-  )));
+  return h(
+    "div.log-lines",
+    {},
+    lines.map((line) =>
+      h(
+        `div.log-line.level-${(line.level || "info").toLowerCase()}`,
+        {},
+        h("span.log-level", {}, (line.level || "INFO").toUpperCase()),
+        line.uuid && line.uuid !== line.block ? h("span.log-uuid", {}, line.uuid) : null,
+        h("span.log-message", {}, line.message),
+      ),
+    ),
+  );
 }
 
 function section(title, ...body) {
@@ -53,10 +73,19 @@ function section(title, ...body) {
 export function resultView(result, { file, on }) {
   const shown = pageSize(result.preview);
   const total = result.count || 0;
-  const inspect = result.run_id && total > 0
-    ? h("button.nb-link", { on: { click: () => on.inspect(result.run_id) }, title: "page through every stored item" }, "Inspect output →")
-    : null;
-  const close = h("button.nb-icon.output-close", { title: "clear output", "aria-label": "clear output", on: { click: () => on.close() } }, "×");
+  const inspect =
+    result.run_id && total > 0
+      ? h(
+          "button.nb-link",
+          { on: { click: () => on.inspect(result.run_id) }, title: "page through every stored item" },
+          "Inspect output →",
+        )
+      : null;
+  const close = h(
+    "button.nb-icon.output-close",
+    { title: "clear output", "aria-label": "clear output", on: { click: () => on.close() } },
+    "×",
+  );
   const parts = [statusBar(result, [inspect, close])];
   if (result.error) parts.push(errorView(result.error, file));
   if (result.preview) {
@@ -66,27 +95,45 @@ export function resultView(result, { file, on }) {
     parts.push(h("div.output-empty", {}, total ? `${plural(total, "item")}, none stored` : "no output"));
   }
   if (result.stdout) parts.push(section("stdout", h("pre.output-stdout", {}, result.stdout.trimEnd())));
-  if (result.logs && result.logs.length) parts.push(section(`log · ${plural(result.logs.length, "line")}`, logLines(result.logs)));
+  if (result.logs && result.logs.length)
+    parts.push(section(`log · ${plural(result.logs.length, "line")}`, logLines(result.logs)));
   return h(`div.cell-output.status-${result.status}`, { "data-testid": "cell-output" }, parts);
 }
 
 export function runningView(withUpstream) {
   const started = performance.now();
   const clock = h("span.output-fact", {}, "0.0 s");
-  const el = h("div.cell-output.status-running", {},
-    h("div.output-bar", {}, h("span.output-status.running", {}, h("span.spinner"), withUpstream ? "running with upstream…" : "running…"), clock),
+  const el = h(
+    "div.cell-output.status-running",
+    {},
+    h(
+      "div.output-bar",
+      {},
+      h("span.output-status.running", {}, h("span.spinner"), withUpstream ? "running with upstream…" : "running…"),
+      clock,
+    ),
   );
   const timer = setInterval(() => {
-    if (!el.isConnected) { clearInterval(timer); return; }
+    if (!el.isConnected) {
+      clearInterval(timer);
+      return;
+    }
     clock.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
   }, 100);
   return el;
 }
 
 export function requestErrorView(message, on) {
-  return h("div.cell-output.status-failed", {},
-    h("div.output-bar", {}, h("span.output-status.bad", {}, "✕ could not run"), h("span.spacer"),
-      h("button.nb-icon.output-close", { title: "clear output", on: { click: () => on.close() } }, "×")),
+  return h(
+    "div.cell-output.status-failed",
+    {},
+    h(
+      "div.output-bar",
+      {},
+      h("span.output-status.bad", {}, "✕ could not run"),
+      h("span.spacer"),
+      h("button.nb-icon.output-close", { title: "clear output", on: { click: () => on.close() } }, "×"),
+    ),
     h("div.output-error", {}, h("div.output-error-head", {}, h("span.output-error-message", {}, message))),
   );
 }

@@ -20,15 +20,20 @@ function cellValue(value) {
 // A table preview. `indexOf(i)`: the item index shown for row i (none: no index column).
 export function tableView(preview, { indexOf = null } = {}) {
   const dtypes = preview.dtypes || [];
-  const head = h("tr", {},
+  const head = h(
+    "tr",
+    {},
     indexOf === null ? null : h("th.index", {}, "#"),
-    preview.columns.map((name, i) => h("th", {}, h("span.col-name", {}, name), dtypes[i] ? h("span.col-type", {}, dtypes[i]) : null)),
+    preview.columns.map((name, i) =>
+      h("th", {}, h("span.col-name", {}, name), dtypes[i] ? h("span.col-type", {}, dtypes[i]) : null),
+    ),
   );
-  const rows = preview.rows.map((row, i) => h("tr", {},
-    indexOf === null ? null : h("td.index", {}, String(indexOf(i))),
-    row.map(cellValue),
-  ));
-  const more = preview.total_columns ? h("div.preview-note", {}, `first ${preview.columns.length} of ${count(preview.total_columns)} columns`) : null;
+  const rows = preview.rows.map((row, i) =>
+    h("tr", {}, indexOf === null ? null : h("td.index", {}, String(indexOf(i))), row.map(cellValue)),
+  );
+  const more = preview.total_columns
+    ? h("div.preview-note", {}, `first ${preview.columns.length} of ${count(preview.total_columns)} columns`)
+    : null;
   return h("div.preview-table", {}, h("table.data", {}, h("thead", {}, head), h("tbody", {}, rows)), more);
 }
 
@@ -41,8 +46,14 @@ function arrayView(preview) {
   const shown = preview.head.length;
   const float = /float/.test(preview.dtype || "");
   const total = (preview.shape || [shown])[0];
-  return h("div.preview-array", {},
-    h("div.preview-array-values", {}, preview.head.map((v) => h("span", {}, arrayValue(v, float)))),
+  return h(
+    "div.preview-array",
+    {},
+    h(
+      "div.preview-array-values",
+      {},
+      preview.head.map((v) => h("span", {}, arrayValue(v, float))),
+    ),
     total > shown ? h("div.preview-note", {}, `first ${count(shown)} of ${count(total)} values`) : null,
   );
 }
@@ -53,7 +64,8 @@ export function itemView(preview, index) {
   let about = preview.type || preview.kind;
   if (preview.kind === "table") {
     body = tableView(preview);
-    if (preview.total_rows > preview.rows.length) about += ` · showing ${count(preview.rows.length)} of ${plural(preview.total_rows, "row")}`;
+    if (preview.total_rows > preview.rows.length)
+      about += ` · showing ${count(preview.rows.length)} of ${plural(preview.total_rows, "row")}`;
     else about += ` · ${plural(preview.total_rows, "row")}`;
   } else if (preview.kind === "array") {
     body = arrayView(preview);
@@ -61,8 +73,15 @@ export function itemView(preview, index) {
   } else {
     body = h("pre.preview-repr", {}, preview.text ?? "");
   }
-  return h("div.preview-item", {},
-    h("div.preview-item-title", {}, index === null ? null : h("span.preview-index", {}, `#${index}`), h("span", {}, about)),
+  return h(
+    "div.preview-item",
+    {},
+    h(
+      "div.preview-item-title",
+      {},
+      index === null ? null : h("span.preview-index", {}, `#${index}`),
+      h("span", {}, about),
+    ),
     body,
   );
 }
@@ -82,7 +101,11 @@ export function pageView(preview, { indexOf = (i) => i } = {}) {
     const rows = items.map((item) => [item.text, item.type]);
     return tableView({ columns: ["value", "type"], rows }, { indexOf });
   }
-  return h("div.preview-list", {}, items.map((item, i) => itemView(item, indexOf(i))));
+  return h(
+    "div.preview-list",
+    {},
+    items.map((item, i) => itemView(item, indexOf(i))),
+  );
 }
 
 // How many items a page preview shows.

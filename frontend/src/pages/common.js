@@ -30,9 +30,12 @@ export function toast(message, kind = "error", ms = 7000) {
     toastBox = h("div.toasts", { role: "status", "aria-live": "polite" });
     document.body.append(toastBox);
   }
-  const el = h(`div.toast-item.toast-${kind}`, {},
+  const el = h(
+    `div.toast-item.toast-${kind}`,
+    {},
     h("div.toast-text", {}, message),
-    h("button.toast-close", { title: "dismiss", on: { click: () => el.remove() } }, "×"));
+    h("button.toast-close", { title: "dismiss", on: { click: () => el.remove() } }, "×"),
+  );
   toastBox.append(el);
   setTimeout(() => el.remove(), ms);
   return el;

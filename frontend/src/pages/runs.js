@@ -14,22 +14,54 @@ const STATUSES = ["running", ...TERMINAL_RUN_PHASE];
 
 export function mountRuns(root) {
   const params = new URLSearchParams(location.search);
-  const state = { pipeline: params.get("pipeline") || "", status: params.get("status") || "", offset: Number(params.get("offset") || 0) };
-  const pipeline = h("select", { name: "pipeline", on: { change: () => { state.pipeline = pipeline.value; state.offset = 0; load(); } } },
-    h("option", { value: "" }, "all pipelines"));
-  const status = h("select", { name: "status", on: { change: () => { state.status = status.value; state.offset = 0; load(); } } },
-    h("option", { value: "" }, "any status"), STATUSES.map((s) => h("option", { value: s }, s)));
+  const state = {
+    pipeline: params.get("pipeline") || "",
+    status: params.get("status") || "",
+    offset: Number(params.get("offset") || 0),
+  };
+  const pipeline = h(
+    "select",
+    {
+      name: "pipeline",
+      on: {
+        change: () => {
+          state.pipeline = pipeline.value;
+          state.offset = 0;
+          load();
+        },
+      },
+    },
+    h("option", { value: "" }, "all pipelines"),
+  );
+  const status = h(
+    "select",
+    {
+      name: "status",
+      on: {
+        change: () => {
+          state.status = status.value;
+          state.offset = 0;
+          load();
+        },
+      },
+    },
+    h("option", { value: "" }, "any status"),
+    STATUSES.map((s) => h("option", { value: s }, s)),
+  );
   status.value = state.status;
   const body = h("div.runs-body");
   const pager = h("div.pager");
-  root.append(h("div.page.runs", {},
-    pageHeader(h("h1", {}, "Runs"), h("div.filters", {}, pipeline, status)),
-    body, pager));
+  root.append(
+    h("div.page.runs", {}, pageHeader(h("h1", {}, "Runs"), h("div.filters", {}, pipeline, status)), body, pager),
+  );
 
-  api.pipelines().then((list) => {
-    for (const p of list) pipeline.append(h("option", { value: p.name }, p.name));
-    pipeline.value = state.pipeline;
-  }).catch(reportError);
+  api
+    .pipelines()
+    .then((list) => {
+      for (const p of list) pipeline.append(h("option", { value: p.name }, p.name));
+      pipeline.value = state.pipeline;
+    })
+    .catch(reportError);
 
   async function load() {
     const query = { limit: PAGE, offset: state.offset };
@@ -50,9 +82,34 @@ export function mountRuns(root) {
     const from = page.total ? page.offset + 1 : 0;
     const to = Math.min(page.offset + page.limit, page.total);
     clear(pager).append(
-      h("button", { disabled: page.offset === 0, on: { click: () => { state.offset = Math.max(0, state.offset - PAGE); load(); } } }, "← newer"),
+      h(
+        "button",
+        {
+          disabled: page.offset === 0,
+          on: {
+            click: () => {
+              state.offset = Math.max(0, state.offset - PAGE);
+              load();
+            },
+          },
+        },
+        "← newer",
+      ),
       h("span.muted", {}, `${from}–${to} of ${page.total}`),
-      h("button", { disabled: to >= page.total, on: { click: () => { state.offset += PAGE; load(); } } }, "older →"));
+      h(
+        "button",
+        {
+          disabled: to >= page.total,
+          on: {
+            click: () => {
+              state.offset += PAGE;
+              load();
+            },
+          },
+        },
+        "older →",
+      ),
+    );
   }
 
   load();

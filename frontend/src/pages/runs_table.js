@@ -3,16 +3,46 @@ import { h } from "../core/dom.js";
 import { statusPill, ago, duration } from "./common.js";
 
 export function runsTable(runs, { pipelineColumn = true } = {}) {
-  return h("table.runs-table", {},
-    h("thead", {}, h("tr", {},
-      h("th", {}, "Status"), h("th", {}, "Run"), pipelineColumn ? h("th", {}, "Pipeline") : null,
-      h("th", {}, "Mode"), h("th", {}, "Started"), h("th.num", {}, "Duration"), h("th", {}, ""))),
-    h("tbody", {}, runs.map((r) => h("tr", { "data-run": r.id, "data-status": r.status },
-      h("td", {}, statusPill(r.status)),
-      h("td", {}, h("a.mono", { href: `/runs/${encodeURIComponent(r.id)}` }, r.id)),
-      pipelineColumn ? h("td", {}, h("a", { href: `/pipelines/${encodeURIComponent(r.pipeline)}` }, r.pipeline)) : null,
-      h("td", {}, r.mode),
-      h("td", { title: new Date(r.created_t * 1000).toLocaleString() }, ago(r.created_t)),
-      h("td.num", {}, duration(r.duration_s)),
-      h("td.note", { title: r.error || "" }, r.rerun_of ? `re-run of ${r.rerun_of}` : r.error ? r.error.split("\n")[0].slice(0, 80) : "")))));
+  return h(
+    "table.runs-table",
+    {},
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "Status"),
+        h("th", {}, "Run"),
+        pipelineColumn ? h("th", {}, "Pipeline") : null,
+        h("th", {}, "Mode"),
+        h("th", {}, "Started"),
+        h("th.num", {}, "Duration"),
+        h("th", {}, ""),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      runs.map((r) =>
+        h(
+          "tr",
+          { "data-run": r.id, "data-status": r.status },
+          h("td", {}, statusPill(r.status)),
+          h("td", {}, h("a.mono", { href: `/runs/${encodeURIComponent(r.id)}` }, r.id)),
+          pipelineColumn
+            ? h("td", {}, h("a", { href: `/pipelines/${encodeURIComponent(r.pipeline)}` }, r.pipeline))
+            : null,
+          h("td", {}, r.mode),
+          h("td", { title: new Date(r.created_t * 1000).toLocaleString() }, ago(r.created_t)),
+          h("td.num", {}, duration(r.duration_s)),
+          h(
+            "td.note",
+            { title: r.error || "" },
+            r.rerun_of ? `re-run of ${r.rerun_of}` : r.error ? r.error.split("\n")[0].slice(0, 80) : "",
+          ),
+        ),
+      ),
+    ),
+  );
 }

@@ -4,10 +4,13 @@
 import { h } from "../core/dom.js";
 
 function row(label, help, control, resolved) {
-  return h("div.field", {},
+  return h(
+    "div.field",
+    {},
     h("div.field-label", {}, h("span", {}, label), help ? h("span.help", { title: help }, "?") : null),
     control,
-    resolved ? h("div.resolved", { title: "resolved value and where it comes from" }, resolved) : null);
+    resolved ? h("div.resolved", { title: "resolved value and where it comes from" }, resolved) : null,
+  );
 }
 
 export function resolvedText(entry) {
@@ -18,7 +21,11 @@ export function resolvedText(entry) {
 function saving(el, save) {
   return async (value) => {
     el.classList.add("saving");
-    try { await save(value); } finally { el.classList.remove("saving"); }
+    try {
+      await save(value);
+    } finally {
+      el.classList.remove("saving");
+    }
   };
 }
 
@@ -32,9 +39,12 @@ export function checkbox({ label, help, value, name, save }) {
 
 // options: [[value, text]]; `inherit` adds a first "(inherit: X)" option that saves null.
 export function select({ label, help, value, name, options, inherit, resolved, save }) {
-  const input = h("select", { name },
+  const input = h(
+    "select",
+    { name },
     inherit !== undefined ? h("option", { value: "" }, inherit) : null,
-    options.map(([v, text]) => h("option", { value: v }, text || v)));
+    options.map(([v, text]) => h("option", { value: v }, text || v)),
+  );
   input.value = value ?? "";
   const el = row(label, help, input, resolved);
   const run = saving(el, save);
@@ -43,26 +53,48 @@ export function select({ label, help, value, name, options, inherit, resolved, s
 }
 
 export function number({ label, help, value, name, placeholder, resolved, min = 1, save }) {
-  const input = h("input", { type: "number", name, min, step: 1, placeholder: placeholder || "inherit", value: value ?? "" });
+  const input = h("input", {
+    type: "number",
+    name,
+    min,
+    step: 1,
+    placeholder: placeholder || "inherit",
+    value: value ?? "",
+  });
   const el = row(label, help, input, resolved);
   const run = saving(el, save);
   input.addEventListener("change", () => {
     if (input.value === "") return run(null);
     const n = Number(input.value);
-    if (!Number.isInteger(n) || n < min) { input.setCustomValidity(`a whole number ≥ ${min}`); input.reportValidity(); return; }
+    if (!Number.isInteger(n) || n < min) {
+      input.setCustomValidity(`a whole number ≥ ${min}`);
+      input.reportValidity();
+      return;
+    }
     input.setCustomValidity("");
     run(n);
   });
-  input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") input.blur(); });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") input.blur();
+  });
   return el;
 }
 
 export function text({ label, help, value, name, placeholder, resolved, save }) {
-  const input = h("input", { type: "text", name, placeholder: placeholder || "", value: value ?? "", autocomplete: "off", spellcheck: false });
+  const input = h("input", {
+    type: "text",
+    name,
+    placeholder: placeholder || "",
+    value: value ?? "",
+    autocomplete: "off",
+    spellcheck: false,
+  });
   const el = row(label, help, input, resolved);
   const run = saving(el, save);
   input.addEventListener("change", () => run(input.value.trim() === "" ? null : input.value.trim()));
-  input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") input.blur(); });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") input.blur();
+  });
   return el;
 }
 

@@ -19,15 +19,37 @@ export function createPanel(root, ctx) {
     const plan = ctx.plan || {};
     if (selection && selection.type === "block") {
       const block = ctx.graph && ctx.graph.blocks.get(selection.name);
-      const edges = ctx.graph ? ctx.graph.edges.filter((e) => e.dst === selection.name).map((e) => [e.id, plan.edges && plan.edges[e.id]]) : [];
-      return JSON.stringify(["block", selection.name, block && block.settings, block && block.error, block && block.warnings, block && block.inputs, edges, plan.blocks && plan.blocks[selection.name]]);
+      const edges = ctx.graph
+        ? ctx.graph.edges.filter((e) => e.dst === selection.name).map((e) => [e.id, plan.edges && plan.edges[e.id]])
+        : [];
+      return JSON.stringify([
+        "block",
+        selection.name,
+        block && block.settings,
+        block && block.error,
+        block && block.warnings,
+        block && block.inputs,
+        edges,
+        plan.blocks && plan.blocks[selection.name],
+      ]);
     }
     if (selection && selection.type === "edge") {
       const edge = ctx.graph && ctx.graph.edges.find((e) => e.id === selection.id);
       const dst = edge && ctx.graph.blocks.get(edge.dst);
-      return JSON.stringify(["edge", selection.id, dst && dst.settings, dst && dst.warnings, plan.edges && plan.edges[selection.id]]);
+      return JSON.stringify([
+        "edge",
+        selection.id,
+        dst && dst.settings,
+        dst && dst.warnings,
+        plan.edges && plan.edges[selection.id],
+      ]);
     }
-    return JSON.stringify(["pipeline", data.spec && { d: data.spec.description, m: data.spec.mode, v: data.spec.variables }, data.error, data.warnings]);
+    return JSON.stringify([
+      "pipeline",
+      data.spec && { d: data.spec.description, m: data.spec.mode, v: data.spec.variables },
+      data.error,
+      data.warnings,
+    ]);
   }
 
   function render(force = false) {
@@ -45,7 +67,12 @@ export function createPanel(root, ctx) {
     if (selection && selection.type === "block" && graph && graph.blocks.has(selection.name)) {
       el.append(blockPanel(ctx, graph.blocks.get(selection.name)));
     } else if (selection && selection.type === "edge" && graph && graph.edges.some((e) => e.id === selection.id)) {
-      el.append(edgePanel(ctx, graph.edges.find((e) => e.id === selection.id)));
+      el.append(
+        edgePanel(
+          ctx,
+          graph.edges.find((e) => e.id === selection.id),
+        ),
+      );
     } else {
       el.append(pipelinePanel(ctx));
     }

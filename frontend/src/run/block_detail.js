@@ -24,9 +24,20 @@ function waitingText(t) {
 
 function fracBar(frac) {
   const f = frac || {};
-  return h("div.frac", {},
-    h("div.frac-bar", {}, FRACS.map(([key]) => h(`span.frac-${key}`, { style: { width: `${Math.round((f[key] || 0) * 100)}%` } }))),
-    h("div.frac-legend", {}, FRACS.map(([key, label]) => h("span", {}, h(`i.sw.frac-${key}`), `${label} ${Math.round((f[key] || 0) * 100)}%`))));
+  return h(
+    "div.frac",
+    {},
+    h(
+      "div.frac-bar",
+      {},
+      FRACS.map(([key]) => h(`span.frac-${key}`, { style: { width: `${Math.round((f[key] || 0) * 100)}%` } })),
+    ),
+    h(
+      "div.frac-legend",
+      {},
+      FRACS.map(([key, label]) => h("span", {}, h(`i.sw.frac-${key}`), `${label} ${Math.round((f[key] || 0) * 100)}%`)),
+    ),
+  );
 }
 
 function stat(label, value) {
@@ -39,10 +50,39 @@ function edgeRows(name, state) {
     const into = id.split("->")[1].startsWith(`${name}.`);
     const from = id.startsWith(`${name}.`);
     if (!into && !from) continue;
-    const cap = e.capacity ? `${fmtNumber(e.fill.items)} / ${fmtNumber(e.capacity.items)}` : `${fmtNumber(e.fill.items)} (full)`;
-    rows.push(h("tr", {}, h("td.mono", {}, into ? `← ${e.src}` : `→ ${e.dst}`), h("td", {}, e.mode), h("td.num", {}, cap), h("td.num", {}, fmtNumber(e.total.items_in))));
+    const cap = e.capacity
+      ? `${fmtNumber(e.fill.items)} / ${fmtNumber(e.capacity.items)}`
+      : `${fmtNumber(e.fill.items)} (full)`;
+    rows.push(
+      h(
+        "tr",
+        {},
+        h("td.mono", {}, into ? `← ${e.src}` : `→ ${e.dst}`),
+        h("td", {}, e.mode),
+        h("td.num", {}, cap),
+        h("td.num", {}, fmtNumber(e.total.items_in)),
+      ),
+    );
   }
-  return rows.length ? h("table.mini", {}, h("thead", {}, h("tr", {}, h("th", {}, "edge"), h("th", {}, "mode"), h("th.num", {}, "buffered"), h("th.num", {}, "through"))), h("tbody", {}, rows)) : null;
+  return rows.length
+    ? h(
+        "table.mini",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "edge"),
+            h("th", {}, "mode"),
+            h("th.num", {}, "buffered"),
+            h("th.num", {}, "through"),
+          ),
+        ),
+        h("tbody", {}, rows),
+      )
+    : null;
 }
 
 export function blockDetail({ runId, block, onInspect }) {
@@ -50,16 +90,38 @@ export function blockDetail({ runId, block, onInspect }) {
   const chip = h("span.state-chip");
   const replicated = block.replicated;
   const log = blockLog({ runId, block: block.name });
-  const list = replicated ? childrenList({ runId, block: block.name, onOpen: (child) => onInspect({ block: block.name, uuid: child.uuid }) }) : null;
-  const el = h("div.block-detail", { "data-panel": "run-block", "data-block": block.name },
-    h("div.panel-head", {},
-      h("div.panel-kicker", {}, replicated ? "replicated block · runs per item" : block.dynamic ? "dynamic block" : "block"),
+  const list = replicated
+    ? childrenList({ runId, block: block.name, onOpen: (child) => onInspect({ block: block.name, uuid: child.uuid }) })
+    : null;
+  const el = h(
+    "div.block-detail",
+    { "data-panel": "run-block", "data-block": block.name },
+    h(
+      "div.panel-head",
+      {},
+      h(
+        "div.panel-kicker",
+        {},
+        replicated ? "replicated block · runs per item" : block.dynamic ? "dynamic block" : "block",
+      ),
       h("div.panel-name", {}, block.name),
       h("div.detail-chip-row", {}, chip),
-      replicated ? null : h("div.panel-buttons", {}, h("button", { type: "button", on: { click: () => onInspect({ block: block.name, uuid: block.name }) } }, "Inspect output"))),
+      replicated
+        ? null
+        : h(
+            "div.panel-buttons",
+            {},
+            h(
+              "button",
+              { type: "button", on: { click: () => onInspect({ block: block.name, uuid: block.name }) } },
+              "Inspect output",
+            ),
+          ),
+    ),
     stats,
     list ? h("section.panel-section", {}, h("h3", {}, "Children"), list.el) : null,
-    h("section.panel-section", {}, h("h3", {}, "Log"), log.el));
+    h("section.panel-section", {}, h("h3", {}, "Log"), log.el),
+  );
   let last = "";
   let lastRefresh = 0;
   let lastLog = Date.now();
@@ -79,28 +141,82 @@ export function blockDetail({ runId, block, onInspect }) {
       chip.className = `state-chip tone-${toneOf(t)}`;
       chip.textContent = t ? prettyLabel(t.label, t.phase) : "not started";
       clear(stats);
-      if (!t) { stats.append(h("p.muted.pad", {}, "This block has not started.")); return; }
+      if (!t) {
+        stats.append(h("p.muted.pad", {}, "This block has not started."));
+        return;
+      }
       const wait = waitingText(t);
       const io = t.io || {};
       append(stats, [
         t.error ? h("div.pad", {}, h("div.error-box", {}, `${t.error.type}: ${t.error.message}`)) : null,
         wait ? h("div.pad.muted", {}, wait) : null,
-        h("section.panel-section", {}, h("h3", {}, `Time (last ${5} s)`, t.bp_level && t.bp_level !== "OK" ? h("span.bp", {}, ` back pressure ${t.bp_level}`) : null), fracBar(t.frac)),
-        h("section.panel-section", {}, h("h3", {}, "Data"), h("div.stats", {},
-          stat("items in", fmtNumber(io.items_in || 0)), stat("items out", fmtNumber(io.items_out || 0)),
-          stat("bytes in", fmtBytes(io.bytes_in || 0)), stat("bytes out", fmtBytes(io.bytes_out || 0)),
-          t.internal_bytes ? stat("held", fmtBytes(t.internal_bytes)) : null)),
-        t.children ? h("section.panel-section", {}, h("h3", {}, "Child counters", t.children.final ? h("span.muted", {}, " · final") : h("span.muted", {}, " · still spawning")),
-          h("div.stats.counters", {}, COUNTERS.filter((k) => k === "expected" || t.children[k]).map((k) => stat(k.replace("_", " "), fmtNumber(t.children[k] || 0))))) : null,
-        state ? h("section.panel-section", {}, h("h3", {}, "Buffers"), edgeRows(block.name, state) || h("span.muted", {}, "no live buffer data")) : null]);
-      if (list && t.phase === "running" && Date.now() - lastRefresh > 2000) { lastRefresh = Date.now(); list.refresh(); }
+        h(
+          "section.panel-section",
+          {},
+          h(
+            "h3",
+            {},
+            `Time (last ${5} s)`,
+            t.bp_level && t.bp_level !== "OK" ? h("span.bp", {}, ` back pressure ${t.bp_level}`) : null,
+          ),
+          fracBar(t.frac),
+        ),
+        h(
+          "section.panel-section",
+          {},
+          h("h3", {}, "Data"),
+          h(
+            "div.stats",
+            {},
+            stat("items in", fmtNumber(io.items_in || 0)),
+            stat("items out", fmtNumber(io.items_out || 0)),
+            stat("bytes in", fmtBytes(io.bytes_in || 0)),
+            stat("bytes out", fmtBytes(io.bytes_out || 0)),
+            t.internal_bytes ? stat("held", fmtBytes(t.internal_bytes)) : null,
+          ),
+        ),
+        t.children
+          ? h(
+              "section.panel-section",
+              {},
+              h(
+                "h3",
+                {},
+                "Child counters",
+                t.children.final ? h("span.muted", {}, " · final") : h("span.muted", {}, " · still spawning"),
+              ),
+              h(
+                "div.stats.counters",
+                {},
+                COUNTERS.filter((k) => k === "expected" || t.children[k]).map((k) =>
+                  stat(k.replace("_", " "), fmtNumber(t.children[k] || 0)),
+                ),
+              ),
+            )
+          : null,
+        state
+          ? h(
+              "section.panel-section",
+              {},
+              h("h3", {}, "Buffers"),
+              edgeRows(block.name, state) || h("span.muted", {}, "no live buffer data"),
+            )
+          : null,
+      ]);
+      if (list && t.phase === "running" && Date.now() - lastRefresh > 2000) {
+        lastRefresh = Date.now();
+        list.refresh();
+      }
     },
-    refreshChildren() { if (list) list.refresh(); },
+    refreshChildren() {
+      if (list) list.refresh();
+    },
   };
 }
 
 function edgeKey(name, state) {
   const out = [];
-  for (const [id, e] of Object.entries(state.edges || {})) if (id.includes(`${name}.`)) out.push(id, e.fill && e.fill.items, e.total && e.total.items_in);
+  for (const [id, e] of Object.entries(state.edges || {}))
+    if (id.includes(`${name}.`)) out.push(id, e.fill && e.fill.items, e.total && e.total.items_in);
   return out;
 }

@@ -6,9 +6,23 @@ import { loadInspector, unavailable, reportError } from "../pages/common.js";
 export function bottomDock(root, { runId }) {
   const timelineHost = h("div.dock-pane.dock-timeline");
   const inspectorHost = h("div.dock-pane.dock-inspector", { hidden: true, "data-testid": "inspector" });
-  const tabTimeline = h("button.dock-tab", { type: "button", "aria-selected": "true", on: { click: () => select("timeline") } }, "Timeline");
-  const tabOutput = h("button.dock-tab", { type: "button", "aria-selected": "false", hidden: true, on: { click: () => select("output") } }, "Output");
-  const el = h("div.dock", {}, h("div.dock-tabs", { role: "tablist" }, tabTimeline, tabOutput), timelineHost, inspectorHost);
+  const tabTimeline = h(
+    "button.dock-tab",
+    { type: "button", "aria-selected": "true", on: { click: () => select("timeline") } },
+    "Timeline",
+  );
+  const tabOutput = h(
+    "button.dock-tab",
+    { type: "button", "aria-selected": "false", hidden: true, on: { click: () => select("output") } },
+    "Output",
+  );
+  const el = h(
+    "div.dock",
+    {},
+    h("div.dock-tabs", { role: "tablist" }, tabTimeline, tabOutput),
+    timelineHost,
+    inspectorHost,
+  );
   root.append(el);
   /** @type {{show: Function, destroy?: Function, fresh?: boolean} | null} */
   let inspector = null;
@@ -26,7 +40,10 @@ export function bottomDock(root, { runId }) {
     if (!loading) {
       loading = loadInspector().then((mod) => {
         if (mod && mod.mountInspector) inspector = mod.mountInspector(inspectorHost, { runId, ...target });
-        else { inspectorHost.append(unavailable("output inspector")); inspector = { show() {} }; }
+        else {
+          inspectorHost.append(unavailable("output inspector"));
+          inspector = { show() {} };
+        }
         inspector.fresh = true;
         return inspector;
       });
@@ -44,7 +61,10 @@ export function bottomDock(root, { runId }) {
       select("output");
       try {
         const ins = await ensure({ block, uuid });
-        if (ins.fresh) { ins.fresh = false; return; }
+        if (ins.fresh) {
+          ins.fresh = false;
+          return;
+        }
         ins.show({ runId, block, uuid });
       } catch (err) {
         reportError(err);

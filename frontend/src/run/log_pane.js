@@ -16,7 +16,12 @@ export function blockLog({ runId, block }) {
   const lines = h("div.run-log-lines");
   const info = h("span.muted");
   const more = h("button.nb-link", { type: "button", hidden: true, on: { click: () => load() } }, "more");
-  const el = h("div.run-log", { "data-testid": "run-log", "data-block": block }, lines, h("div.run-log-foot", {}, info, more));
+  const el = h(
+    "div.run-log",
+    { "data-testid": "run-log", "data-block": block },
+    lines,
+    h("div.run-log-foot", {}, info, more),
+  );
 
   async function load() {
     if (loading || !alive) return;
@@ -44,7 +49,11 @@ export function blockLog({ runId, block }) {
   return {
     el,
     // New lines only when every line so far is shown: paging through an old part stays put.
-    refresh() { if (offset >= total) load(); },
-    destroy() { alive = false; },
+    refresh() {
+      if (offset >= total) load();
+    },
+    destroy() {
+      alive = false;
+    },
   };
 }

@@ -17,22 +17,66 @@ export function runSummary() {
       last = key;
       const vars = Object.entries(run.variables || {});
       append(clear(el), [
-        h("div.panel-head", {}, h("div.panel-kicker", {}, "run"), h("div.panel-name.mono", {}, run.id), h("div.detail-chip-row", {}, statusPill(run.status))),
+        h(
+          "div.panel-head",
+          {},
+          h("div.panel-kicker", {}, "run"),
+          h("div.panel-name.mono", {}, run.id),
+          h("div.detail-chip-row", {}, statusPill(run.status)),
+        ),
         run.error ? h("div.pad", {}, h("div.error-box", { title: run.error }, shorten(run.error))) : null,
-        h("section.panel-section", {}, h("h3", {}, "Run"), h("dl.facts", {},
-          h("dt", {}, "pipeline"), h("dd", {}, h("a", { href: `/pipelines/${encodeURIComponent(run.pipeline)}` }, run.pipeline)),
-          h("dt", {}, "mode"), h("dd", {}, run.mode),
-          h("dt", {}, "started"), h("dd", {}, run.started_t ? new Date(run.started_t * 1000).toLocaleString() : "–"),
-          h("dt", {}, "duration"), h("dd", {}, duration(run.duration_s)),
-          run.rerun_of ? h("dt", {}, "re-run of") : null, run.rerun_of ? h("dd", {}, runLink(run.rerun_of)) : null)),
-        h("section.panel-section", {}, h("h3", {}, "Variables"), vars.length
-          ? h("dl.facts.mono", {}, vars.map(([k, v]) => [h("dt", {}, k), h("dd", {}, showValue(v))]))
-          : h("span.muted", {}, "none")),
-        h("section.panel-section", {}, h("h3", {}, "Blocks"), h("ul.block-states", {}, order.map((name) => {
-          const t = blocks[name];
-          return h("li", {}, h(`i.dot.tone-${toneOf(t)}`), h("span.mono", {}, name), h("span.muted", {}, t ? prettyLabel(t.label, t.phase) : "not started"));
-        }))),
-        h("p.muted.pad", {}, "Click a block to see its buffers, time and children, and to inspect its output.")]);
+        h(
+          "section.panel-section",
+          {},
+          h("h3", {}, "Run"),
+          h(
+            "dl.facts",
+            {},
+            h("dt", {}, "pipeline"),
+            h("dd", {}, h("a", { href: `/pipelines/${encodeURIComponent(run.pipeline)}` }, run.pipeline)),
+            h("dt", {}, "mode"),
+            h("dd", {}, run.mode),
+            h("dt", {}, "started"),
+            h("dd", {}, run.started_t ? new Date(run.started_t * 1000).toLocaleString() : "–"),
+            h("dt", {}, "duration"),
+            h("dd", {}, duration(run.duration_s)),
+            run.rerun_of ? h("dt", {}, "re-run of") : null,
+            run.rerun_of ? h("dd", {}, runLink(run.rerun_of)) : null,
+          ),
+        ),
+        h(
+          "section.panel-section",
+          {},
+          h("h3", {}, "Variables"),
+          vars.length
+            ? h(
+                "dl.facts.mono",
+                {},
+                vars.map(([k, v]) => [h("dt", {}, k), h("dd", {}, showValue(v))]),
+              )
+            : h("span.muted", {}, "none"),
+        ),
+        h(
+          "section.panel-section",
+          {},
+          h("h3", {}, "Blocks"),
+          h(
+            "ul.block-states",
+            {},
+            order.map((name) => {
+              const t = blocks[name];
+              return h(
+                "li",
+                {},
+                h(`i.dot.tone-${toneOf(t)}`),
+                h("span.mono", {}, name),
+                h("span.muted", {}, t ? prettyLabel(t.label, t.phase) : "not started"),
+              );
+            }),
+          ),
+        ),
+        h("p.muted.pad", {}, "Click a block to see its buffers, time and children, and to inspect its output."),
+      ]);
     },
   };
 }

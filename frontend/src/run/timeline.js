@@ -25,31 +25,63 @@ export class Timeline {
     this.canvas = h("canvas.timeline-canvas");
     this.tip = h("div.timeline-tip", { hidden: true });
     this.note = h("div.timeline-note");
-    this.el = h("div.timeline", { "data-testid": "timeline" },
-      h("div.timeline-head", {}, h("span.timeline-title", {}, "Timeline"), this.note,
-        h("span.timeline-legend", {}, legend("busy", "running"), legend("ok", "succeeded"), legend("bad", "failed"), legend("cancelled", "cancelled"))),
-      h("div.timeline-scroll", {}, this.canvas, this.tip));
+    this.el = h(
+      "div.timeline",
+      { "data-testid": "timeline" },
+      h(
+        "div.timeline-head",
+        {},
+        h("span.timeline-title", {}, "Timeline"),
+        this.note,
+        h(
+          "span.timeline-legend",
+          {},
+          legend("busy", "running"),
+          legend("ok", "succeeded"),
+          legend("bad", "failed"),
+          legend("cancelled", "cancelled"),
+        ),
+      ),
+      h("div.timeline-scroll", {}, this.canvas, this.tip),
+    );
     root.append(this.el);
     this.colors = {};
     this.canvas.addEventListener("mousemove", (ev) => this.hover(ev));
-    this.canvas.addEventListener("mouseleave", () => { this.tip.hidden = true; });
+    this.canvas.addEventListener("mouseleave", () => {
+      this.tip.hidden = true;
+    });
     this.canvas.addEventListener("click", (ev) => {
       const lane = this.laneAt(ev.offsetY);
       if (lane && this.onSelect) this.onSelect(lane);
     });
     new ResizeObserver(() => this.draw()).observe(this.el);
-    this.timer = setInterval(() => { if (this.run.running || this.dirty) this.draw(); }, 250);
+    this.timer = setInterval(() => {
+      if (this.run.running || this.dirty) this.draw();
+    }, 250);
   }
 
-  setOrder(order) { this.order = order; this.dirty = true; }
-  setModel(model) { this.model = model; this.dirty = true; }
-  setRun(run) { this.run = run; this.dirty = true; }
-  invalidate() { this.dirty = true; }
+  setOrder(order) {
+    this.order = order;
+    this.dirty = true;
+  }
+  setModel(model) {
+    this.model = model;
+    this.dirty = true;
+  }
+  setRun(run) {
+    this.run = run;
+    this.dirty = true;
+  }
+  invalidate() {
+    this.dirty = true;
+  }
 
   lanes() {
     if (!this.model) return [];
     const names = [...this.order, ...[...this.model.lanes.keys()].filter((n) => !this.order.includes(n))];
-    return names.map((n) => this.model.lanes.get(n) || { block: n, start: NaN, end: NaN, outcome: 0, density: null, failures: [] });
+    return names.map(
+      (n) => this.model.lanes.get(n) || { block: n, start: NaN, end: NaN, outcome: 0, density: null, failures: [] },
+    );
   }
 
   range() {
@@ -82,7 +114,8 @@ export class Timeline {
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    for (const tone of ["busy", "ok", "bad", "cancelled", "waiting"]) this.colors[tone] = this.colors[tone] || toneColor(tone);
+    for (const tone of ["busy", "ok", "bad", "cancelled", "waiting"])
+      this.colors[tone] = this.colors[tone] || toneColor(tone);
     const { from, to, now } = this.range();
     const plotW = Math.max(50, width - LABEL_W - 16);
     const x = (t) => LABEL_W + ((t - from) / (to - from)) * plotW;
@@ -114,12 +147,16 @@ export class Timeline {
     if (this.run.running) {
       ctx.strokeStyle = "rgba(47,111,222,.5)";
       ctx.setLineDash([3, 3]);
-      ctx.beginPath(); ctx.moveTo(x(now) + 0.5, AXIS_H); ctx.lineTo(x(now) + 0.5, height); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x(now) + 0.5, AXIS_H);
+      ctx.lineTo(x(now) + 0.5, height);
+      ctx.stroke();
       ctx.setLineDash([]);
     }
-    this.note.textContent = this.model && this.model.t0 !== null
-      ? `${fmtTick(Math.max(0, now - from) / 1000)}${totalChildren ? ` · ${totalChildren.toLocaleString()} child runs` : ""}`
-      : "no block has run yet";
+    this.note.textContent =
+      this.model && this.model.t0 !== null
+        ? `${fmtTick(Math.max(0, now - from) / 1000)}${totalChildren ? ` · ${totalChildren.toLocaleString()} child runs` : ""}`
+        : "no block has run yet";
   }
 
   axis(ctx, from, to, plotW, height) {
@@ -130,7 +167,10 @@ export class Timeline {
     for (let s = 0; s <= seconds + 1e-9; s += step) {
       const px = Math.round(LABEL_W + (s / seconds) * plotW) + 0.5;
       ctx.strokeStyle = "#edf0f4";
-      ctx.beginPath(); ctx.moveTo(px, AXIS_H - 4); ctx.lineTo(px, height); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(px, AXIS_H - 4);
+      ctx.lineTo(px, height);
+      ctx.stroke();
       ctx.fillStyle = "#8a93a5";
       ctx.fillText(fmtTick(s), px + 3, AXIS_H / 2);
     }
@@ -181,7 +221,10 @@ export class Timeline {
 
   hover(ev) {
     const block = this.laneAt(ev.offsetY);
-    if (!block || !this.scale || ev.offsetX < LABEL_W) { this.tip.hidden = true; return; }
+    if (!block || !this.scale || ev.offsetX < LABEL_W) {
+      this.tip.hidden = true;
+      return;
+    }
     const { from, to, plotW } = this.scale;
     const t = from + ((ev.offsetX - LABEL_W) / plotW) * (to - from);
     const lane = this.model && this.model.lanes.get(block);
@@ -197,7 +240,10 @@ export class Timeline {
     this.tip.hidden = false;
   }
 
-  destroy() { clearInterval(this.timer); this.el.remove(); }
+  destroy() {
+    clearInterval(this.timer);
+    this.el.remove();
+  }
 }
 
 function legend(tone, text) {

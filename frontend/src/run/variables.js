@@ -5,7 +5,11 @@ import { h, clear } from "../core/dom.js";
 export function parseValue(text) {
   const t = text.trim();
   if (t === "") return "";
-  try { return JSON.parse(t); } catch { return t; }
+  try {
+    return JSON.parse(t);
+  } catch {
+    return t;
+  }
 }
 
 export function showValue(value) {
@@ -16,14 +20,55 @@ export function showValue(value) {
 /** @param {Record<string, unknown>} [initial] @param {{onChange?: (values: Record<string, unknown>) => void, addLabel?: string}} [options] */
 export function variablesEditor(initial = {}, { onChange, addLabel = "+ variable" } = {}) {
   const rows = h("div.vars-rows");
-  const el = h("div.vars", {}, rows,
-    h("button.small.link", { type: "button", on: { click: () => { addRow("", ""); rows.lastChild.querySelector("input").focus(); } } }, addLabel));
+  const el = h(
+    "div.vars",
+    {},
+    rows,
+    h(
+      "button.small.link",
+      {
+        type: "button",
+        on: {
+          click: () => {
+            addRow("", "");
+            rows.lastChild.querySelector("input").focus();
+          },
+        },
+      },
+      addLabel,
+    ),
+  );
 
   function addRow(key, value) {
     const k = h("input.var-key", { value: key, placeholder: "name", spellcheck: false, "aria-label": "variable name" });
-    const v = h("input.var-value", { value: showValue(value), placeholder: "value", spellcheck: false, "aria-label": `value of ${key || "variable"}`, name: key ? `var:${key}` : undefined });
-    const row = h("div.var-row", {}, k, h("span.eq", {}, "="), v,
-      h("button.icon", { type: "button", title: "remove", on: { click: () => { row.remove(); changed(); } } }, "×"));
+    const v = h("input.var-value", {
+      value: showValue(value),
+      placeholder: "value",
+      spellcheck: false,
+      "aria-label": `value of ${key || "variable"}`,
+      name: key ? `var:${key}` : undefined,
+    });
+    const row = h(
+      "div.var-row",
+      {},
+      k,
+      h("span.eq", {}, "="),
+      v,
+      h(
+        "button.icon",
+        {
+          type: "button",
+          title: "remove",
+          on: {
+            click: () => {
+              row.remove();
+              changed();
+            },
+          },
+        },
+        "×",
+      ),
+    );
     k.addEventListener("change", changed);
     v.addEventListener("change", changed);
     rows.append(row);

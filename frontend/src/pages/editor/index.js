@@ -18,8 +18,14 @@ import "./editor.css";
 
 export function mountEditor(root, { pipeline }) {
   const state = {
-    pipeline, data: null, plan: null, graph: null, selection: null,
-    mutate, select, openCode,
+    pipeline,
+    data: null,
+    plan: null,
+    graph: null,
+    selection: null,
+    mutate,
+    select,
+    openCode,
   };
   const lastRun = h("div.last-run");
   const launcherSlot = h("div.launcher-slot");
@@ -29,11 +35,24 @@ export function mountEditor(root, { pipeline }) {
   const body = h("div.editor-body", {}, createPalette(state), h("div.graph-col", {}, stale, graphHost));
   const notebookHost = h("div.notebook-host", { hidden: true });
   const tabs = createTabs({ onChange: (tab) => showTab(tab) });
-  root.append(h("div.editor", { "data-pipeline": pipeline },
-    h("div.editor-head", {},
-      h("div.crumbs", {}, h("a", { href: "/" }, "Pipelines"), h("span.sep", {}, "/"), h("h1", {}, pipeline)),
-      tabs.el, h("div.grow"), lastRun, launcherSlot),
-    problems.el, body, notebookHost));
+  root.append(
+    h(
+      "div.editor",
+      { "data-pipeline": pipeline },
+      h(
+        "div.editor-head",
+        {},
+        h("div.crumbs", {}, h("a", { href: "/" }, "Pipelines"), h("span.sep", {}, "/"), h("h1", {}, pipeline)),
+        tabs.el,
+        h("div.grow"),
+        lastRun,
+        launcherSlot,
+      ),
+      problems.el,
+      body,
+      notebookHost,
+    ),
+  );
   const view = new GraphView(graphHost, {
     mode: "edit",
     onSelect: (sel) => select(sel, { fromView: true }),
@@ -85,13 +104,21 @@ export function mountEditor(root, { pipeline }) {
     if (graph) state.graph = graph;
     if (plan || !graph || data.error) state.plan = plan;
     stale.hidden = !!graph;
-    stale.textContent = graph ? "" : `pipeline.yaml cannot be read, so this is the last valid graph: ${data.error ? data.error.message : "fix the file"}`;
+    stale.textContent = graph
+      ? ""
+      : `pipeline.yaml cannot be read, so this is the last valid graph: ${data.error ? data.error.message : "fix the file"}`;
     view.el.classList.toggle("stale", !graph);
     if (state.graph) {
       await view.setGraph(state.graph, { emptyText: "No blocks yet: add one from the palette on the left." });
-      for (const [id, handle] of view.edges) handle.setPlan(state.plan && state.plan.edges ? state.plan.edges[id] : null);
+      for (const [id, handle] of view.edges)
+        handle.setPlan(state.plan && state.plan.edges ? state.plan.edges[id] : null);
     }
-    if (state.selection && state.selection.type === "block" && !(state.graph && state.graph.blocks.has(state.selection.name))) select(null);
+    if (
+      state.selection &&
+      state.selection.type === "block" &&
+      !(state.graph && state.graph.blocks.has(state.selection.name))
+    )
+      select(null);
     problems.render();
     panel.refresh();
     renderLauncher();
@@ -110,7 +137,12 @@ export function mountEditor(root, { pipeline }) {
       } catch (err) {
         if (err.status !== 412) throw err;
         await apply(await api.pipeline(pipeline));
-        if (!confirm("Changed on disk: pipeline.yaml was edited in another editor since this page read it, so your change was not saved. The page now shows the file as it is. Make your change on top of it?")) return;
+        if (
+          !confirm(
+            "Changed on disk: pipeline.yaml was edited in another editor since this page read it, so your change was not saved. The page now shows the file as it is. Make your change on top of it?",
+          )
+        )
+          return;
         data = await fn(version);
       }
       if (data && data.name) await apply(data);
@@ -125,18 +157,36 @@ export function mountEditor(root, { pipeline }) {
     const key = JSON.stringify([spec.mode, spec.variables]);
     if (key === launcherKey || launcherSlot.querySelector(".popover:not([hidden])")) return;
     launcherKey = key;
-    clear(launcherSlot).append(runLauncher({
-      pipeline, mode: spec.mode, variables: spec.variables,
-      onStarted: (id) => { location.href = `/runs/${encodeURIComponent(id)}`; },
-    }));
+    clear(launcherSlot).append(
+      runLauncher({
+        pipeline,
+        mode: spec.mode,
+        variables: spec.variables,
+        onStarted: (id) => {
+          location.href = `/runs/${encodeURIComponent(id)}`;
+        },
+      }),
+    );
   }
 
   async function loadLastRun() {
     try {
       const page = await api.runs({ pipeline, limit: 1 });
       const run = page.items[0];
-      clear(lastRun).append(run ? h("a.last-run-link", { href: `/runs/${encodeURIComponent(run.id)}`, title: run.id }, "last run ", statusPill(run.status), h("span.muted", {}, ` ${ago(run.created_t)}`)) : "");
-    } catch { /* the header works without it */ }
+      clear(lastRun).append(
+        run
+          ? h(
+              "a.last-run-link",
+              { href: `/runs/${encodeURIComponent(run.id)}`, title: run.id },
+              "last run ",
+              statusPill(run.status),
+              h("span.muted", {}, ` ${ago(run.created_t)}`),
+            )
+          : "",
+      );
+    } catch {
+      /* the header works without it */
+    }
   }
 
   const refetch = debounce(() => api.pipeline(pipeline).then(apply).catch(reportError), 120);
@@ -148,16 +198,38 @@ export function mountEditor(root, { pipeline }) {
   });
 
   document.addEventListener("keydown", (ev) => {
-    if (body.hidden || !state.selection || ev.target.closest("input, textarea, select, [contenteditable], .cm-editor")) return;
+    if (body.hidden || !state.selection || ev.target.closest("input, textarea, select, [contenteditable], .cm-editor"))
+      return;
     if (ev.key !== "Delete" && ev.key !== "Backspace") return;
     const sel = state.selection;
-    if (sel.type === "edge") mutate(async (v) => { const d = await api.removeEdge(pipeline, sel.id, v); select(null); return d; });
-    if (sel.type === "block" && confirm(`Delete block ${sel.name}?`)) mutate(async (v) => { const d = await api.deleteBlock(pipeline, sel.name, v); select(null); return d; });
+    if (sel.type === "edge")
+      mutate(async (v) => {
+        const d = await api.removeEdge(pipeline, sel.id, v);
+        select(null);
+        return d;
+      });
+    if (sel.type === "block" && confirm(`Delete block ${sel.name}?`))
+      mutate(async (v) => {
+        const d = await api.deleteBlock(pipeline, sel.name, v);
+        select(null);
+        return d;
+      });
   });
 
-  const ready = api.pipeline(pipeline).then(apply).catch((err) => {
-    clear(root).append(h("div.notice", {}, h("h1", {}, "Pipeline not found"), h("p", {}, err.message), h("a", { href: "/" }, "← all pipelines")));
-  });
+  const ready = api
+    .pipeline(pipeline)
+    .then(apply)
+    .catch((err) => {
+      clear(root).append(
+        h(
+          "div.notice",
+          {},
+          h("h1", {}, "Pipeline not found"),
+          h("p", {}, err.message),
+          h("a", { href: "/" }, "← all pipelines"),
+        ),
+      );
+    });
   loadLastRun();
   panel.show(null);
   if (tabs.current() === "notebook") showTab("notebook");
@@ -165,5 +237,8 @@ export function mountEditor(root, { pipeline }) {
 
 function debounce(fn, ms) {
   let timer = null;
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
 }

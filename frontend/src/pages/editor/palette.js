@@ -18,8 +18,17 @@ function freeName(base, taken) {
 // ctx: {pipeline, graph, mutate(fn), select(sel)}
 export function createPalette(ctx) {
   const taken = () => new Set(ctx.graph ? ctx.graph.blocks.keys() : []);
-  const name = h("input", { name: "new-block-name", placeholder: "block name", autocomplete: "off", spellcheck: false });
-  const kind = h("select", { name: "new-block-kind" }, KINDS.map(([v, label, help]) => h("option", { value: v, title: help }, label)));
+  const name = h("input", {
+    name: "new-block-name",
+    placeholder: "block name",
+    autocomplete: "off",
+    spellcheck: false,
+  });
+  const kind = h(
+    "select",
+    { name: "new-block-kind" },
+    KINDS.map(([v, label, help]) => h("option", { value: v, title: help }, label)),
+  );
   kind.value = "transformer";
   const add = async (body) => {
     await ctx.mutate(async (version) => {
@@ -28,35 +37,78 @@ export function createPalette(ctx) {
       return data;
     });
   };
-  const form = h("form.palette-new", { on: { submit: async (ev) => {
-    ev.preventDefault();
-    const chosen = name.value.trim() || freeName(kind.value === "data_loader" ? "load" : kind.value === "data_exporter" ? "export" : "transform", taken());
-    await add({ name: chosen, kind: kind.value });
-    name.value = "";
-  } } },
+  const form = h(
+    "form.palette-new",
+    {
+      on: {
+        submit: async (ev) => {
+          ev.preventDefault();
+          const chosen =
+            name.value.trim() ||
+            freeName(
+              kind.value === "data_loader" ? "load" : kind.value === "data_exporter" ? "export" : "transform",
+              taken(),
+            );
+          await add({ name: chosen, kind: kind.value });
+          name.value = "";
+        },
+      },
+    },
     h("label", {}, "Name", name),
     h("label", {}, "Kind", kind),
-    h("button.primary", { type: "submit" }, "+ Add block"));
+    h("button.primary", { type: "submit" }, "+ Add block"),
+  );
   const library = h("ul.library", { "aria-label": "block library" }, h("li.muted", {}, "loading…"));
-  api.library(ctx.pipeline).then((items) => {
-    clear(library);
-    const groups = new Map();
-    for (const item of items) {
-      const [group, ...rest] = item.split("/");
-      if (!groups.has(group)) groups.set(group, []);
-      groups.get(group).push([item, rest.join("/") || group]);
-    }
-    for (const [group, entries] of groups) {
-      library.append(h("li.lib-group", {}, group));
-      for (const [item, label] of entries) {
-        library.append(h("li", {}, h("button.lib-item", { type: "button", "data-library": item, title: `add a copy of blocks/${item}.py`,
-          on: { click: () => add({ name: freeName(label, taken()), from_library: item, kind: group === "sources" ? "data_loader" : group === "sinks" ? "data_exporter" : "transformer" }) } },
-        h("span", {}, label), h("span.plus", {}, "+"))));
+  api
+    .library(ctx.pipeline)
+    .then((items) => {
+      clear(library);
+      const groups = new Map();
+      for (const item of items) {
+        const [group, ...rest] = item.split("/");
+        if (!groups.has(group)) groups.set(group, []);
+        groups.get(group).push([item, rest.join("/") || group]);
       }
-    }
-    if (!items.length) library.append(h("li.muted", {}, "The library is empty."));
-  }).catch(() => { clear(library).append(h("li.muted", {}, "The library could not be read.")); });
-  return h("aside.palette", { "aria-label": "palette" },
-    h("h3", {}, "New block"), form,
-    h("h3", {}, "Library"), library);
+      for (const [group, entries] of groups) {
+        library.append(h("li.lib-group", {}, group));
+        for (const [item, label] of entries) {
+          library.append(
+            h(
+              "li",
+              {},
+              h(
+                "button.lib-item",
+                {
+                  type: "button",
+                  "data-library": item,
+                  title: `add a copy of blocks/${item}.py`,
+                  on: {
+                    click: () =>
+                      add({
+                        name: freeName(label, taken()),
+                        from_library: item,
+                        kind: group === "sources" ? "data_loader" : group === "sinks" ? "data_exporter" : "transformer",
+                      }),
+                  },
+                },
+                h("span", {}, label),
+                h("span.plus", {}, "+"),
+              ),
+            ),
+          );
+        }
+      }
+      if (!items.length) library.append(h("li.muted", {}, "The library is empty."));
+    })
+    .catch(() => {
+      clear(library).append(h("li.muted", {}, "The library could not be read."));
+    });
+  return h(
+    "aside.palette",
+    { "aria-label": "palette" },
+    h("h3", {}, "New block"),
+    form,
+    h("h3", {}, "Library"),
+    library,
+  );
 }

@@ -7,11 +7,27 @@ export function problemsBar(state) {
   const el = h("div.problems", { hidden: true, role: "status" });
   function item(kind, where, message) {
     const target = where && where.block;
-    return h(`div.problem.problem-${kind}`, { "data-block": target || "" },
+    return h(
+      `div.problem.problem-${kind}`,
+      { "data-block": target || "" },
       h("span.problem-icon", {}, kind === "error" ? "✕" : "⚠"),
-      target ? h("a.problem-where", { href: "#", on: { click: (ev) => { ev.preventDefault(); state.select({ type: "block", name: target }); } } },
-        where.port ? `${target}.${where.port}` : target) : null,
-      h("span.problem-text", {}, message));
+      target
+        ? h(
+            "a.problem-where",
+            {
+              href: "#",
+              on: {
+                click: (ev) => {
+                  ev.preventDefault();
+                  state.select({ type: "block", name: target });
+                },
+              },
+            },
+            where.port ? `${target}.${where.port}` : target,
+          )
+        : null,
+      h("span.problem-text", {}, message),
+    );
   }
   return {
     el,

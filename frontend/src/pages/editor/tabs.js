@@ -2,10 +2,29 @@
 import { h } from "../../core/dom.js";
 
 export function createTabs({ onChange }) {
-  const names = [["graph", "Graph"], ["notebook", "Notebook"]];
+  const names = [
+    ["graph", "Graph"],
+    ["notebook", "Notebook"],
+  ];
   let current = location.hash === "#notebook" ? "notebook" : "graph";
-  const buttons = names.map(([id, label]) => h("button.tab", { type: "button", role: "tab", "data-tab": id, "aria-selected": String(id === current),
-    on: { click: () => { set(id); onChange(id); } } }, label));
+  const buttons = names.map(([id, label]) =>
+    h(
+      "button.tab",
+      {
+        type: "button",
+        role: "tab",
+        "data-tab": id,
+        "aria-selected": String(id === current),
+        on: {
+          click: () => {
+            set(id);
+            onChange(id);
+          },
+        },
+      },
+      label,
+    ),
+  );
   function set(id) {
     current = id;
     for (const b of buttons) b.setAttribute("aria-selected", String(b.dataset.tab === id));

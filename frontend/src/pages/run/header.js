@@ -31,10 +31,18 @@ export function runHeader({ runId, onStarted }) {
     update(nextRun, phase, pipelineVars, startedT) {
       run = nextRun;
       livePhase = phase || run.status;
-      startedMs = startedT ? (startedT > 1e12 ? startedT : startedT * 1000) : run.started_t ? run.started_t * 1000 : null;
+      startedMs = startedT
+        ? startedT > 1e12
+          ? startedT
+          : startedT * 1000
+        : run.started_t
+          ? run.started_t * 1000
+          : null;
       const link = crumbs.querySelector(".pipeline-link");
       link.textContent = run.pipeline;
-      title.textContent = run.id.startsWith(`${run.pipeline}-`) ? `run ${run.id.slice(run.pipeline.length + 1)}` : run.id;
+      title.textContent = run.id.startsWith(`${run.pipeline}-`)
+        ? `run ${run.id.slice(run.pipeline.length + 1)}`
+        : run.id;
       link.href = `/pipelines/${encodeURIComponent(run.pipeline)}`;
       if (status.dataset.phase !== livePhase) {
         status.dataset.phase = livePhase;
@@ -44,11 +52,15 @@ export function runHeader({ runId, onStarted }) {
       tick();
       if (launcherFor !== run.id) {
         launcherFor = run.id;
-        clear(launcherSlot).append(runLauncher({
-          pipeline: run.pipeline, mode: run.mode, label: "New run",
-          variables: { ...(pipelineVars || {}), ...(run.variables || {}) },
-          onStarted,
-        }));
+        clear(launcherSlot).append(
+          runLauncher({
+            pipeline: run.pipeline,
+            mode: run.mode,
+            label: "New run",
+            variables: { ...(pipelineVars || {}), ...(run.variables || {}) },
+            onStarted,
+          }),
+        );
       }
     },
   };

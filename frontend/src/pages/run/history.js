@@ -14,6 +14,8 @@ export function chooseGraph(base, state) {
   if (!state || !Object.keys(state.blocks || {}).length) return base;
   if (!base) return graphFromTelemetry(state, null);
   const ids = new Set(base.edges.map((e) => e.id));
-  const same = Object.keys(state.blocks).every((b) => base.blocks.has(b)) && Object.keys(state.edges || {}).every((e) => ids.has(e));
+  const same =
+    Object.keys(state.blocks).every((b) => base.blocks.has(b)) &&
+    Object.keys(state.edges || {}).every((e) => ids.has(e));
   return same ? base : graphFromTelemetry(state, base);
 }

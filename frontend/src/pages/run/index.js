@@ -24,20 +24,35 @@ import "../../run/run.css";
 const MANY_CHILDREN = 10000;
 
 export function mountRun(root, { run_id: runId }) {
-  const goTo = (id) => { location.href = `/runs/${encodeURIComponent(id)}`; };
+  const goTo = (id) => {
+    location.href = `/runs/${encodeURIComponent(id)}`;
+  };
   const header = runHeader({ runId, onStarted: goTo });
   const graphHost = h("div.graph-host");
   const main = h("div.run-main");
   const panel = h("aside.side-panel.run-panel", { "aria-label": "details" });
   root.append(h("div.run-page", { "data-run": runId }, header.el, h("div.run-body", {}, main, panel)));
-  const page = { runId, detail: null, pipelineData: null, base: null, graph: null, selection: null, detailView: null, deadlock: null };
+  const page = {
+    runId,
+    detail: null,
+    pipelineData: null,
+    base: null,
+    graph: null,
+    selection: null,
+    detailView: null,
+    deadlock: null,
+  };
   const banner = deadlockBanner({ pipeline: null, onRerun: (mode) => startNew(mode) });
   // docs/dataflow.md, Child limits and counters: the UI warns when a block is to get more than 10,000 children.
   const manyChildren = h("div.warning-box.many-children", { hidden: true, "data-testid": "many-children" });
   main.append(banner.el, manyChildren, graphHost);
   const dock = bottomDock(main, { runId });
   const view = new GraphView(graphHost, { mode: "live", onSelect: (sel) => select(sel) });
-  const timeline = new Timeline(dock.timelineHost, { onSelect: (name) => { view.select({ type: "block", name }); } });
+  const timeline = new Timeline(dock.timelineHost, {
+    onSelect: (name) => {
+      view.select({ type: "block", name });
+    },
+  });
   const model = new TimelineModel();
   timeline.setModel(model);
   const summary = runSummary();
@@ -47,7 +62,9 @@ export function mountRun(root, { run_id: runId }) {
     try {
       const run = page.detail.run;
       goTo((await api.startRun(run.pipeline, { mode, variables: run.variables || {} })).run_id);
-    } catch (err) { reportError(err); }
+    } catch (err) {
+      reportError(err);
+    }
   }
 
   function liveState() {
@@ -64,7 +81,8 @@ export function mountRun(root, { run_id: runId }) {
       panel.append(page.detailView.el);
       // A replicated block has no output of its own: the inspector opens on its children.
       dock.inspect({ block: block.name, uuid: block.replicated ? null : block.name });
-      if (block.replicated && sel.children) page.detailView.el.querySelector("[data-testid=children]").scrollIntoView({ block: "nearest" });
+      if (block.replicated && sel.children)
+        page.detailView.el.querySelector("[data-testid=children]").scrollIntoView({ block: "nearest" });
     } else {
       panel.append(summary.el);
       dock.select("timeline");
@@ -87,7 +105,10 @@ export function mountRun(root, { run_id: runId }) {
   function requestRender() {
     if (renderTimer) return;
     const wait = Math.max(0, 200 - (performance.now() - lastRender));
-    renderTimer = setTimeout(() => { renderTimer = null; render(); }, wait);
+    renderTimer = setTimeout(() => {
+      renderTimer = null;
+      render();
+    }, wait);
   }
 
   function warnManyChildren(state) {
@@ -108,10 +129,16 @@ export function mountRun(root, { run_id: runId }) {
     applyOverlay(view, state);
     warnManyChildren(state);
     const phase = (live.state(runId) && live.state(runId).run.phase) || page.detail.run.status;
-    header.update(page.detail.run, phase, page.pipelineData && page.pipelineData.spec && page.pipelineData.spec.variables, state.run && state.run.started_t);
+    header.update(
+      page.detail.run,
+      phase,
+      page.pipelineData && page.pipelineData.spec && page.pipelineData.spec.variables,
+      state.run && state.run.started_t,
+    );
     timeline.setRun({ running: phase === "running" });
     const order = page.graph ? page.graph.order : [];
-    if (page.detailView) page.detailView.update(state.blocks && state.blocks[page.selection.name], state.fromReport ? null : state);
+    if (page.detailView)
+      page.detailView.update(state.blocks && state.blocks[page.selection.name], state.fromReport ? null : state);
     else summary.update({ ...page.detail.run, status: phase }, state, order);
   }
 
@@ -131,14 +158,24 @@ export function mountRun(root, { run_id: runId }) {
   let timelineBusy = false;
   let timelineAgain = false;
   async function refreshTimeline() {
-    if (timelineBusy) { timelineAgain = true; return; }  // e.g. the end arrives mid-poll
+    if (timelineBusy) {
+      timelineAgain = true;
+      return;
+    } // e.g. the end arrives mid-poll
     timelineBusy = true;
     try {
-      model.setServer(await api.get(`/api/runs/${encodeURIComponent(runId)}/timeline?buckets=${timeline.bucketsWanted()}`));
+      model.setServer(
+        await api.get(`/api/runs/${encodeURIComponent(runId)}/timeline?buckets=${timeline.bucketsWanted()}`),
+      );
       timeline.invalidate();
-    } catch { /* the graph and counters work without it */ } finally {
+    } catch {
+      /* the graph and counters work without it */
+    } finally {
       timelineBusy = false;
-      if (timelineAgain) { timelineAgain = false; refreshTimeline(); }
+      if (timelineAgain) {
+        timelineAgain = false;
+        refreshTimeline();
+      }
     }
   }
   setInterval(() => {
@@ -156,15 +193,26 @@ export function mountRun(root, { run_id: runId }) {
       else if (detailTries++ < 10) setTimeout(refreshDetail, 500);
       render();
       await refreshTimeline();
-    } catch (err) { reportError(err); }
+    } catch (err) {
+      reportError(err);
+    }
   }
 
   live.subscribe((changes) => {
     for (const ev of changes.events) {
       if (ev.run_id !== runId) continue;
-      if (ev.kind === "phase" || ev.kind === "run") { model.add(ev); timeline.invalidate(); }
-      if (ev.kind === "deadlock") { page.deadlock = ev; banner.show(ev, view); }
-      if (ev.kind === "run" && ev.to !== "running") { page.endSeen = true; setTimeout(refreshDetail, 150); }
+      if (ev.kind === "phase" || ev.kind === "run") {
+        model.add(ev);
+        timeline.invalidate();
+      }
+      if (ev.kind === "deadlock") {
+        page.deadlock = ev;
+        banner.show(ev, view);
+      }
+      if (ev.kind === "run" && ev.to !== "running") {
+        page.endSeen = true;
+        setTimeout(refreshDetail, 150);
+      }
       if (ev.kind === "run" && ev.to !== "running" && page.detailView) page.detailView.refreshChildren();
     }
     if (!page.detail) return;
@@ -193,9 +241,20 @@ export function mountRun(root, { run_id: runId }) {
     await setGraph(chooseGraph(page.base, state) || graphFromTelemetry(liveState() || { blocks: {}, edges: {} }, null));
     await refreshTimeline();
     const deadlock = await loadDeadlock(runId);
-    if (deadlock && !page.deadlock) { page.deadlock = deadlock; banner.show(deadlock, view); }
+    if (deadlock && !page.deadlock) {
+      page.deadlock = deadlock;
+      banner.show(deadlock, view);
+    }
   })().catch((err) => {
-    clear(main).append(h("div.notice", {}, h("h1", {}, "Run not found"), h("p", {}, err.message), h("a", { href: "/runs" }, "← all runs")));
+    clear(main).append(
+      h(
+        "div.notice",
+        {},
+        h("h1", {}, "Run not found"),
+        h("p", {}, err.message),
+        h("a", { href: "/runs" }, "← all runs"),
+      ),
+    );
   });
 }
 
