@@ -37,10 +37,9 @@ from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
 from sluicegate.kernel.slots import Slots
-from sluicegate.kernel.state import RunState
+from sluicegate.kernel.state import RunState, block_phase
 from sluicegate.kernel.stopping import Stopper
 from sluicegate.kernel.store_port import RunStore
-from sluicegate.kernel.view import block_phase
 from sluicegate.kernel.waiters import Waiters, wait_any
 from sluicegate.protocol.vocab import BlockPhase, ErrorDict, error_info
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from sluicegate.kernel.fanout import Fanout
     from sluicegate.kernel.instance import Instance
     from sluicegate.kernel.plan import BlockPlan
+    from sluicegate.kernel.ports import RunFacts
+
+_RUN_PHASES = ("running", "ready", "waiting", "created")
 
 
 class RunState:
@@ -67,3 +70,26 @@ class RunState:
 
     def live_instances(self) -> list[Instance]:
         return [i for insts in self.by_block.values() for i in insts if not i.terminal]
+
+
+def block_phase(run: RunFacts, name: str) -> str:
+    """A block's phase over its runs (SPEC §4.7.1); terminal once it has all it will have."""
+    counts = run.counts[name]
+    fanout = run.fanouts[name]
+    if fanout.final and not run.live[name]:
+        # on_child_failure skip / none_fill: failed children do not fail the block (§4.12)
+        accepted = run.plans[name].accepts_child_failure and (
+            counts["failed"] or counts["upstream_failed"]
+        )
+        for phase in ("cancelled",) if accepted else ("failed", "cancelled", "upstream_failed"):
+            if counts[phase]:
+                return phase
+        if counts["succeeded"] or accepted:
+            return "succeeded"
+        if counts["skipped"] or not run.stopping:
+            return "skipped"
+        return "cancelled" if run.stopped_by_user else "upstream_failed"
+    for phase in _RUN_PHASES:
+        if counts[phase]:
+            return phase
+    return "waiting" if run.status == "running" else "created"

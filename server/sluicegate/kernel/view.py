@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sluicegate.kernel.state import block_phase
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
 from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 
@@ -18,31 +19,6 @@ if TYPE_CHECKING:
     from sluicegate.kernel.instance import Instance
     from sluicegate.kernel.ports import RunFacts
     from sluicegate.kernel.rates import Rates
-
-_RUN_PHASES = ("running", "ready", "waiting", "created")
-
-
-def block_phase(run: RunFacts, name: str) -> str:
-    """A block's phase over its runs (SPEC §4.7.1); terminal once it has all it will have."""
-    counts = run.counts[name]
-    fanout = run.fanouts[name]
-    if fanout.final and not run.live[name]:
-        # on_child_failure skip / none_fill: failed children do not fail the block (§4.12)
-        accepted = run.plans[name].accepts_child_failure and (
-            counts["failed"] or counts["upstream_failed"]
-        )
-        for phase in ("cancelled",) if accepted else ("failed", "cancelled", "upstream_failed"):
-            if counts[phase]:
-                return phase
-        if counts["succeeded"] or accepted:
-            return "succeeded"
-        if counts["skipped"] or not run.stopping:
-            return "skipped"
-        return "cancelled" if run.stopped_by_user else "upstream_failed"
-    for phase in _RUN_PHASES:
-        if counts[phase]:
-            return phase
-    return "waiting" if run.status == "running" else "created"
 
 
 class RunView:
