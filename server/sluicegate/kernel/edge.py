@@ -217,6 +217,12 @@ class Edge:
         running = (time.perf_counter() - self._bp_since) * 1000 if self._bp_since else 0.0
         return self.bp_ms_total + running
 
+    def settled(self) -> bool:
+        """No counter of this edge changes any more: it is done or cancelled (nothing more
+        is admitted or taken) and no producer waits on it. Samplers fold it into a total
+        instead of summing it again every sample."""
+        return self.state in ("done", "cancelled") and self._bp_since is None
+
     # ---- consumer side --------------------------------------------------------------
     def ready_for_consumer(self) -> bool:
         """The edge has left `ready`: an item, EOS or an error arrived (SPEC §4.8.2)."""

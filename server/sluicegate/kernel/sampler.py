@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sluicegate.kernel.deadlock import DeadlockDetector
@@ -13,6 +14,7 @@ from sluicegate.kernel.hints import Hints
 from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
 
 if TYPE_CHECKING:
+    from sluicegate.kernel.edge import Edge
     from sluicegate.kernel.hooks import RunHooks
     from sluicegate.kernel.ports import RunFacts
     from sluicegate.kernel.rates import Rates
@@ -42,6 +44,7 @@ class Sampler:
         self.edge_history: dict[str, deque[tuple[float, tuple[float, ...]]]] = {
             edge_id: deque() for edge_id in state.topology.edges
         }
+        self.edge_sums = {edge_id: EdgeSums() for edge_id in state.topology.edges}
         self.quiet = 0
         self.last_progress = -1
         self.hints = Hints(state, rates, hooks)
@@ -78,13 +81,7 @@ class Sampler:
         for edge_id, edges in self.state.edges_by_static.items():
             if not edges:
                 continue
-            values = (
-                float(sum(e.items_in for e in edges)),
-                float(sum(e.items_out for e in edges)),
-                sum(e.bytes_in for e in edges),
-                sum(e.bytes_out for e in edges),
-                sum(e.bp_ms_now() for e in edges),
-            )
+            values = self.edge_sums[edge_id].values(edges)
             history = self.edge_history[edge_id]
             history.append((now, values))
             while len(history) > 2 and now - history[0][0] > WINDOW_S:
@@ -114,3 +111,33 @@ class Sampler:
         if self.quiet >= run.settings.quiescence_samples:
             self.quiet = 0
             self.detector.check()
+
+
+class EdgeSums:
+    """The counters of one pipeline edge summed over its instance edges, in time linear in
+    the edges still moving: a settled edge (one per finished child run) is added to a total
+    once, not summed again every sample."""
+
+    def __init__(self) -> None:
+        self.settled = [0.0] * 5
+        self.moving: list[Edge] = []
+        self.seen = 0  # instance edges looked at so far (the list only grows)
+
+    def values(self, edges: Sequence[Edge]) -> tuple[float, ...]:
+        """(items_in, items_out, bytes_in, bytes_out, bp_ms) over `edges`."""
+        if len(edges) > self.seen:
+            self.moving.extend(edges[self.seen :])
+            self.seen = len(edges)
+        moving: list[Edge] = []
+        current = [0.0] * 5
+        for e in self.moving:
+            if e.settled():
+                target = self.settled
+            else:
+                target = current
+                moving.append(e)
+            for i, v in enumerate((e.items_in, e.items_out, e.bytes_in, e.bytes_out)):
+                target[i] += v
+            target[4] += e.bp_ms_now()
+        self.moving = moving
+        return tuple(s + c for s, c in zip(self.settled, current, strict=True))
