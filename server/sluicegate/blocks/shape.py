@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sluicegate.blocks.decorators import BLOCK_KINDS
+from sluicegate.syntax import parse_module
 
 STREAM_ANNOTATIONS = ("Iterator", "Iterable", "Generator", "AsyncIterator")
 """A parameter annotated with one of these (`Iterator[int]`, `typing.Iterable`, ...) asks for
@@ -52,7 +53,7 @@ def file_shape(path: Path) -> BlockShape | None:
 def static_shape(source: str) -> BlockShape | None:
     """The shape of the one block function in `source`, or None when it cannot be told."""
     try:
-        tree = ast.parse(source)
+        tree = parse_module(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     found = [

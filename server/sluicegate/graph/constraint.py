@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sluicegate.graph.hints import did_you_mean, listing
 from sluicegate.protocol.vocab import TERMINAL_PHASES
+from sluicegate.syntax import parse
 
 ALIASES: Mapping[str, frozenset[str]] = {
     "done": frozenset({"succeeded"}),
@@ -86,7 +87,8 @@ def parse_constraint(text: str) -> Constraint:
             f"write a shorter one like {EXAMPLE}"
         )
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = parse(text.strip(), mode="eval")
+        assert isinstance(tree, ast.Expression)
         return Constraint(text, _convert(tree.body, text.strip()))
     except SyntaxError as exc:
         raise ValueError(

@@ -54,7 +54,8 @@ async def live(websocket: WebSocket) -> None:
                 break
             text = message.get("text")
             if text is None:  # a binary frame: this protocol is JSON text only
-                await websocket.close(code=1003, reason="binary frames are not accepted; send JSON text")
+                reason = "binary frames are not accepted; send JSON text"
+                await websocket.close(code=1003, reason=reason)
                 break
             if len(text) > MAX_CLIENT_FRAME:
                 await websocket.close(code=1009, reason="frame too large")

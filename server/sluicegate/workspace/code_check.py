@@ -26,6 +26,7 @@ from typing import Any
 
 from sluicegate.errors import PlanError, TooLarge
 from sluicegate.graph.confine import PathRefused, read_inside
+from sluicegate.syntax import compile_check
 
 MAX_CODE_BYTES = 2 * 1024 * 1024
 IN_PROCESS_BYTES = 4 * 1024
@@ -108,7 +109,7 @@ def error(
 
 def _compile_here(code: str) -> Verdict:
     try:
-        compile(code, "<block>", "exec", dont_inherit=True)
+        compile_check(code)
     except SyntaxError as exc:
         return {"kind": "syntax", "line": exc.lineno, "msg": exc.msg}
     except ValueError as exc:

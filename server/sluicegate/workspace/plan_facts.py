@@ -28,6 +28,7 @@ from sluicegate.blocks.shape import BlockShape, static_shape
 from sluicegate.errors import PlanError, SluicegateError
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.replication import replicate
+from sluicegate.syntax import parse_module
 from sluicegate.workspace.references import edge_ends, edge_id
 
 InputStyle = Literal["per_item", "collect", "stream"]
@@ -78,7 +79,7 @@ def block_kind(source: str | None) -> str:
     if not source:
         return DEFAULT_KIND
     try:
-        tree = ast.parse(source)
+        tree = parse_module(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return DEFAULT_KIND
     for node in tree.body:
