@@ -22,7 +22,7 @@ from sluicegate.kernel import capture
 from sluicegate.kernel.block_loading import load_all
 from sluicegate.kernel.deadlock import DeadlockDetector
 from sluicegate.kernel.hooks import HookList, RunHooks
-from sluicegate.kernel.memory import tune_allocator
+from sluicegate.kernel.memory import fewer_full_gc, tune_allocator
 from sluicegate.kernel.plan import plan_topology
 from sluicegate.kernel.rates import Rates
 from sluicegate.kernel.report import build_report
@@ -84,7 +84,8 @@ class LocalKernel:
         main = self._main(
             topology, loaded, plans, merged, run_id, HookList(hooks or []), store, spill_dir, replay
         )
-        return _run_coroutine(main)
+        with fewer_full_gc():
+            return _run_coroutine(main)
 
     def cancel(self) -> None:
         """Cancel the current run (cooperatively; forced after `cancel_grace_s`)."""
