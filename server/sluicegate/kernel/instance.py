@@ -100,17 +100,26 @@ class Instance:
         "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
     )
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
+    block: str = field(init=False)  # node.name, read on every step of the run
+    _uuid: tuple[tuple[str | None, ...], str] | None = field(default=None, init=False, repr=False)
 
-    @property
-    def block(self) -> str:
-        return self.node.name
+    def __post_init__(self) -> None:
+        self.block = self.node.name
 
     @property
     def uuid(self) -> str:
-        if not self.names:
-            return ":".join([self.node.name, *map(str, self.key)])
-        shown = (str(k) if n is None else n for k, n in zip(self.key, self.names, strict=True))
-        return ":".join([self.node.name, *shown])
+        """`block:3:1`, or with Mage child names `block:name:1`; made once per `names`."""
+        names = self.names
+        made = self._uuid
+        if made is not None and made[0] is names:
+            return made[1]
+        if not names:
+            uuid = ":".join([self.block, *map(str, self.key)])
+        else:
+            shown = (str(k) if n is None else n for k, n in zip(self.key, names, strict=True))
+            uuid = ":".join([self.block, *shown])
+        self._uuid = (names, uuid)
+        return uuid
 
     @property
     def terminal(self) -> bool:
