@@ -7,6 +7,7 @@ Mage builds them from the pipeline run's variables (`ds`, `hr`, `env`, `event`,
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,14 @@ def execution_date(started_epoch: float) -> datetime:
     return datetime.fromtimestamp(started_epoch, tz=UTC)
 
 
+@functools.lru_cache(maxsize=8)
+def _run_dates(started_epoch: float) -> tuple[datetime, str, str]:
+    """`execution_date`, `ds` and `hr` of a run, made once per run, not once per child
+    (a datetime and strings: immutable, so every block run may share them)."""
+    when = execution_date(started_epoch)
+    return when, when.strftime("%Y-%m-%d"), when.strftime("%H")
+
+
 def mage_kwargs(
     topology: Topology,
     plan: BlockPlan,
@@ -32,12 +41,12 @@ def mage_kwargs(
 ) -> dict[str, Any]:
     """Mage's kwargs for `inst`. `env` and `event` come from variables of those names when
     given (`--var env=prod`), as in Mage; the other names are always Sluicegate's."""
-    when = execution_date(started_epoch)
+    when, ds, hr = _run_dates(started_epoch)
     event = variables.get("event")
     kwargs: dict[str, Any] = {
         "execution_date": when,
-        "ds": when.strftime("%Y-%m-%d"),
-        "hr": when.strftime("%H"),
+        "ds": ds,
+        "hr": hr,
         "env": variables.get("env") or os.environ.get("ENV") or "dev",
         "event": dict(event) if isinstance(event, dict) else {},
         "pipeline_uuid": topology.pipeline,
