@@ -11,11 +11,13 @@ class Waiters:
     __slots__ = ("_futures",)
 
     def __init__(self) -> None:
-        self._futures: list[asyncio.Future[None]] = []
+        # An empty tuple until someone waits: most of a block run's waiters never get a
+        # waiter, and a list per waiter would be four more objects per dynamic child.
+        self._futures: list[asyncio.Future[None]] | tuple[()] = ()
 
     async def wait(self) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._futures.append(future)
+        self.add(future)
         try:
             await future
         finally:
@@ -23,14 +25,18 @@ class Waiters:
                 future.cancel()
 
     def wake(self) -> None:
-        futures, self._futures = self._futures, []
+        futures, self._futures = self._futures, ()
         for future in futures:
             if not future.done():
                 future.set_result(None)
 
     def add(self, future: asyncio.Future[None]) -> None:
         """Register a future made by `wait_any`."""
-        self._futures.append(future)
+        futures = self._futures
+        if isinstance(futures, list):
+            futures.append(future)
+        else:
+            self._futures = [future]
 
 
 async def wait_any(waiters: list[Waiters]) -> None:
