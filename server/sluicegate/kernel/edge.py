@@ -218,10 +218,10 @@ class Edge:
         return self.bp_ms_total + running
 
     def settled(self) -> bool:
-        """No counter of this edge changes any more: it is done or cancelled (nothing more
-        is admitted or taken) and no producer waits on it. Samplers fold it into a total
-        instead of summing it again every sample."""
-        return self.state in ("done", "cancelled") and self._bp_since is None
+        """No counter of this edge changes any more: its producer closed it, it is done or
+        cancelled (nothing more is admitted, taken or discarded) and no producer waits on
+        it. Telemetry folds it into a total instead of summing it again every sample."""
+        return self.eos and self.state in ("done", "cancelled") and self._bp_since is None
 
     # ---- consumer side --------------------------------------------------------------
     def ready_for_consumer(self) -> bool:

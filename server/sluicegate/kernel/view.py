@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sluicegate.kernel.edge_totals import EdgeTotals
 from sluicegate.kernel.state import block_phase
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
 from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
@@ -25,6 +26,7 @@ class RunView:
     def __init__(self, run: RunFacts, rates: Rates) -> None:
         self.run = run  # read only: the view computes, never writes
         self.rates = rates  # written by the sampler
+        self._totals: dict[str, EdgeTotals] = {}  # its own memo of settled edges' sums
 
     @property
     def run_id(self) -> str:
@@ -176,15 +178,17 @@ class RunView:
 
     def _edge(self, edge_id: str, edges: Sequence[Edge]) -> dict[str, Any]:
         static = self.run.topology.edges[edge_id]
-        first = next(
-            (e for e in edges if e.rows_per_buffer is not None), edges[0] if edges else None
-        )
+        totals = self._totals.get(edge_id)
+        if totals is None:
+            totals = self._totals[edge_id] = EdgeTotals()
+        got = totals.summary(edges)
+        first, sums = got.first, got.sums
         config = static.config
-        fill_items = sum(e.fill_items for e in edges)
-        fill_bytes = sum(e.fill_bytes for e in edges)
-        ratio = max((e.fill_ratio() for e in edges), default=0.0)
+        fill_items = int(sums["fill_items"])
+        fill_bytes = sums["fill_bytes"]
+        ratio = got.max_ratio
         cap = first.capacity_items if first else None
-        states = {e.state for e in edges}
+        states = got.states
         return {
             "src": f"{static.src}.{static.src_port}",
             "dst": f"{static.dst}.{static.dst_port}",
@@ -203,21 +207,21 @@ class RunView:
                 "ratio": ratio,
                 "level": fill_level(ratio),
             },
-            "max_fill_items": max((e.max_fill_items for e in edges), default=0),
+            "max_fill_items": got.max_fill_items,
             "spilled": {
-                "items": sum(e.spilled_items for e in edges),
-                "bytes": int(sum(e.spilled_bytes for e in edges)),
+                "items": int(sums["spilled_items"]),
+                "bytes": int(sums["spilled_bytes"]),
             },
             "total": {
-                "items_in": sum(e.items_in for e in edges),
-                "items_out": sum(e.items_out for e in edges),
-                "rows_in": sum(e.rows_in for e in edges),
-                "rows_out": sum(e.rows_out for e in edges),
-                "bytes_in": int(sum(e.bytes_in for e in edges)),
-                "bytes_out": int(sum(e.bytes_out for e in edges)),
-                "discarded": sum(e.discarded for e in edges),
+                "items_in": int(sums["items_in"]),
+                "items_out": int(sums["items_out"]),
+                "rows_in": int(sums["rows_in"]),
+                "rows_out": int(sums["rows_out"]),
+                "bytes_in": int(sums["bytes_in"]),
+                "bytes_out": int(sums["bytes_out"]),
+                "discarded": int(sums["discarded"]),
             },
-            "bp_ms_total": int(sum(e.bp_ms_now() for e in edges)),
+            "bp_ms_total": int(got.bp_ms),
             "bp_frac": self.rates.edges.get(edge_id, {}).get("bp_frac", 0.0),
             "rate": {k: v for k, v in self.rates.edges.get(edge_id, {}).items() if k != "bp_frac"}
             or {
