@@ -8,6 +8,8 @@ its inputs itself, hold a thread while they wait.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator
@@ -221,10 +223,13 @@ class Driver:
         """Run `fn` on a worker thread; the run is busy meanwhile (SPEC §4.7.2)."""
         self.inst.set_activity("busy")
         self.services.state.busy += 1
+        loop = self.services.loop
+        done: asyncio.Future[Any] = loop.create_future()
         try:
-            return await self.services.loop.run_in_executor(
-                self.services.pool, _tracked, self.inst, fn, args
-            )
+            # The worker settles `done` itself: one hand-back to the loop per call, without
+            # run_in_executor's second future chained both ways (one per child run).
+            self.services.pool.submit(_tracked_then_settle, loop, done, self.inst, fn, args)
+            return await done
         finally:
             self.services.state.busy -= 1
 
@@ -235,6 +240,34 @@ class Driver:
 
 def _expand(call: Callable[[Any], Any], shaper: Shaper, item: Any) -> Iterator[Any]:
     return shaper.results(call(item))
+
+
+def _tracked_then_settle(
+    loop: asyncio.AbstractEventLoop,
+    done: asyncio.Future[Any],
+    inst: Instance,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+) -> None:
+    """On a worker thread: run `fn`, then hand its result or exception to `done` on the loop
+    (nothing when the awaiting coroutine was cancelled meanwhile or the run is over)."""
+    try:
+        result = _tracked(inst, fn, args)
+    except BaseException as exc:  # user code: anything may be raised, as run_in_executor
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the run is over
+            loop.call_soon_threadsafe(_settle, done, None, exc)
+        return
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(_settle, done, result, None)
+
+
+def _settle(done: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if done.done():  # cancelled while the worker ran
+        return
+    if exc is None:
+        done.set_result(result)
+    else:
+        done.set_exception(exc)
 
 
 def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
