@@ -26,7 +26,13 @@ class BlockLogger:
     def __init__(self, instance: Instance, log: BlockLog | None) -> None:
         self._instance = instance
         self._run_log = log
-        self._py = logging.getLogger(f"sluicegate.block.{instance.block}")
+        self._py_logger: logging.Logger | None = None  # looked up on first use, not per child
+
+    @property
+    def _py(self) -> logging.Logger:
+        if self._py_logger is None:
+            self._py_logger = logging.getLogger(f"sluicegate.block.{self._instance.block}")
+        return self._py_logger
 
     def log(self, level: int | str, message: object, *args: object, **kwargs: Any) -> None:
         name = level if isinstance(level, str) else logging.getLevelName(level)
