@@ -42,9 +42,7 @@ def build_report(
             "finished_s": round(max(ends) - run.started, 4)
             if ends and state["phase"] != "running"
             else None,
-            "children": None
-            if children is None
-            else {k: children[k] for k in _CHILD_COUNTS},
+            "children": None if children is None else {k: children[k] for k in _CHILD_COUNTS},
             "error": state["error"],
         }
     for edge_id, state in view.edges().items():
