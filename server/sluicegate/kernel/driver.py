@@ -9,7 +9,6 @@ its inputs itself, hold a thread while they wait.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from sluicegate.kernel.slices import READ_BATCH, close_iterator, pull
 from sluicegate.kernel.stream_inputs import StreamBridge
 
 if TYPE_CHECKING:
+    from sluicegate.kernel.handback import Handback
     from sluicegate.kernel.instance import Instance
     from sluicegate.kernel.ports import Services
 
@@ -223,12 +223,12 @@ class Driver:
         """Run `fn` on a worker thread; the run is busy meanwhile (SPEC §4.7.2)."""
         self.inst.set_activity("busy")
         self.services.state.busy += 1
-        loop = self.services.loop
-        done: asyncio.Future[Any] = loop.create_future()
+        done: asyncio.Future[Any] = self.services.loop.create_future()
         try:
-            # The worker settles `done` itself: one hand-back to the loop per call, without
+            # The worker hands its result back itself (kernel/handback.py), without
             # run_in_executor's second future chained both ways (one per child run).
-            self.services.pool.submit(_tracked_then_settle, loop, done, self.inst, fn, args)
+            back = self.services.handback
+            self.services.pool.submit(_tracked_then_settle, back, done, self.inst, fn, args)
             return await done
         finally:
             self.services.state.busy -= 1
@@ -243,31 +243,19 @@ def _expand(call: Callable[[Any], Any], shaper: Shaper, item: Any) -> Iterator[A
 
 
 def _tracked_then_settle(
-    loop: asyncio.AbstractEventLoop,
+    back: Handback,
     done: asyncio.Future[Any],
     inst: Instance,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
 ) -> None:
-    """On a worker thread: run `fn`, then hand its result or exception to `done` on the loop
-    (nothing when the awaiting coroutine was cancelled meanwhile or the run is over)."""
+    """On a worker thread: run `fn`, then hand its result or exception back to `done`."""
     try:
         result = _tracked(inst, fn, args)
     except BaseException as exc:  # user code: anything may be raised, as run_in_executor
-        with contextlib.suppress(RuntimeError):  # the loop is closed: the run is over
-            loop.call_soon_threadsafe(_settle, done, None, exc)
+        back.put(done, None, exc)
         return
-    with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(_settle, done, result, None)
-
-
-def _settle(done: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
-    if done.done():  # cancelled while the worker ran
-        return
-    if exc is None:
-        done.set_result(result)
-    else:
-        done.set_exception(exc)
+    back.put(done, result, None)
 
 
 def _tracked(inst: Instance, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:

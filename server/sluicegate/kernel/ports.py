@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sluicegate.graph.topology import RunSettings, Topology
     from sluicegate.kernel.edge import Edge
     from sluicegate.kernel.fanout import Fanout
+    from sluicegate.kernel.handback import Handback
     from sluicegate.kernel.instance import Instance, Totals
     from sluicegate.kernel.plan import BlockPlan
 
@@ -85,6 +86,8 @@ class Services(Protocol):
     def loop(self) -> asyncio.AbstractEventLoop: ...
     @property
     def pool(self) -> Executor: ...
+    @property
+    def handback(self) -> Handback: ...
     @property
     def state(self) -> WorkCounters: ...
     @property

@@ -27,6 +27,7 @@ from sluicegate.kernel.context import BlockContext, BlockLogger
 from sluicegate.kernel.driver import Driver
 from sluicegate.kernel.edge import Edge
 from sluicegate.kernel.fanout import Combo, Fanout, Partition
+from sluicegate.kernel.handback import Handback
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.instance import Instance
 from sluicegate.kernel.isolation import copy_value, where_of
@@ -107,6 +108,7 @@ class Run:
         self.pool: concurrent.futures.Executor = concurrent.futures.ThreadPoolExecutor(
             self.settings.max_threads, thread_name_prefix="sluicegate"
         )
+        self.handback = Handback(self.loop)  # workers' results back to the loop, batched
 
     # ---- creating block runs ----------------------------------------------------------
     def start(self) -> None:
