@@ -58,8 +58,22 @@ class Kernel:
         return self._wire(events.Phase, block=block, uuid=uuid, **{"from": frm, "to": to, **more})
 
     def log(self, uuid: str, message: str, level: str = "INFO") -> dict[str, Any]:
+        """A log event as earlier versions sent them (logs now live in the run's store, but
+        history still reads the lines of runs recorded before)."""
+        self.seq += 1
         block = uuid.split(":")[0]
-        return self._wire(events.Log, block=block, uuid=uuid, level=level, message=message)
+        return {
+            "v": 1,
+            "type": "event",
+            "kind": "log",
+            "run_id": self.run_id,
+            "seq": self.seq,
+            "t": _ms(),
+            "block": block,
+            "uuid": uuid,
+            "level": level,
+            "message": message,
+        }
 
 
 def _ms() -> int:
@@ -129,7 +143,7 @@ def test_a_run_with_10000_children_lands_in_the_tables(
 
     writer.on_event(k.log("D:5", "loading part 5"))
     writer.on_event(k.log("D:5", "part 5 is empty", "WARNING"))
-    writer.on_event(k._wire(events.Warn, category="stall", message="D:9 stalled", block="D"))
+    writer.on_event(k._wire(events.Warn, message="D:9 stalled", block="D"))
     writer.on_event(k.phase("D", "D", "running", "succeeded"))
     writer.on_event(k.run("running", "failed", error={"type": "RunError", "message": "D:7 failed"}))
     outputs = _store_outputs(store, "r1")
