@@ -156,6 +156,8 @@ class Run:
                     value = part.value if part.share else copy_value(part.value, where)
                     edge.put([value], 0.0, 1)
                     edge.close()
+                    if len(node.inputs) == 1:  # never combined again: do not keep every
+                        part.value = None  # item of the parent until the run ends
             inst.inputs.append(edge)
             self.state.edges_by_static[static.id].append(edge)
         self.state.by_block[block].append(inst)
