@@ -190,7 +190,10 @@ def test_load_theirs_replaces_unsaved_changes(page: Any, server: Server) -> None
 def test_a_cell_that_never_ends_can_be_stopped(page: Any, server: Server) -> None:
     folder = server.workspace / "pipelines" / "forever"
     folder.mkdir()
-    (folder / "pipeline.yaml").write_text("blocks:\n  - name: spin\n")
+    # the kernel stops it by force after cancel_grace_s
+    (folder / "pipeline.yaml").write_text(
+        "settings: {cancel_grace_s: 1}\nblocks:\n  - name: spin\n"
+    )
     (folder / "spin.py").write_text(
         "import time\n\n\n@data_loader\ndef spin(*args, **kwargs):\n"
         "    while True:\n        time.sleep(0.05)\n"

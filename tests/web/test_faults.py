@@ -179,9 +179,7 @@ def test_a_kernel_restart_ends_the_processes_a_block_started(client: TestClient)
 
     assert detail["run"]["status"] == "cancelled"
     assert "kernel was restarted" in detail["run"]["error"]
-    assert [(b["phase"], b["reason"]) for b in detail["block_runs"]] == [
-        ("cancelled", "interrupted")
-    ]
+    assert [(b["phase"], b["reason"]) for b in detail["block_runs"]] == [("cancelled", "forced")]
     assert wait_kernel_ready(client)["pid"] != kernel_pid
 
 

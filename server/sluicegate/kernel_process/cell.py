@@ -87,6 +87,8 @@ def run_cell(
         if result.error and not block_report.get("error")
         else None
     )
+    if error is None and result.status == "cancelled":
+        error = error_info("Cancelled", f"the cell of block '{command.block}' was cancelled")
     return {
         "pipeline": command.pipeline,
         "block": command.block,

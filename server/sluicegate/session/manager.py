@@ -31,7 +31,11 @@ from sluicegate.session.mirror import RunMirror
 from sluicegate.session.process import KernelProcess
 
 log = logging.getLogger("sluicegate.session")
-CANCEL_DEADLINE_S = 1.5
+# A cancelled run gets its pipeline's `cancel_grace_s`, then the kernel's own forced cancel
+# (about half a second); only a kernel that has not ended the run this much later (its loop
+# is blocked: user code holding the GIL) is restarted.
+FORCE_MARGIN_S = 2.0
+DEFAULT_GRACE_S = 10.0
 MAX_PUSHED_CHILD_FAILURES = 100
 
 
@@ -97,6 +101,7 @@ class Session:
             self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
             assert self.active is not None
             self.active["mode"] = resolved_mode
+            self.active["grace_s"] = topology.settings.cancel_grace_s
             command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
             self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
         except BaseException:
@@ -122,7 +127,8 @@ class Session:
             raise NotFound(f"run {run_id} is not running; only the active run can be cancelled")
         self.kernel.send(CancelRun(run_id=run_id))
         assert self.loop is not None
-        self._cancel_timer = self.loop.call_later(CANCEL_DEADLINE_S, self._force_cancel, run_id)
+        deadline = self.active.get("grace_s", DEFAULT_GRACE_S) + FORCE_MARGIN_S
+        self._cancel_timer = self.loop.call_later(deadline, self._force_cancel, run_id, deadline)
 
     async def run_cell(
         self, pipeline: str, block: str, *, run_upstream: bool, variables: dict[str, Any]
@@ -146,6 +152,8 @@ class Session:
                 raise NotFound(
                     f"pipeline '{pipeline}' has no block '{block}'; pick one of its blocks"
                 )
+            if self.active is not None:
+                self.active["grace_s"] = topology.settings.cancel_grace_s
             reuse = await asyncio.to_thread(self.history.latest_run_id, pipeline)
             self.history.start_run(
                 run_id, pipeline, "cell", topology.settings.mode, variables, None
@@ -172,6 +180,8 @@ class Session:
 
     def _on_message(self, message: Message) -> None:
         self.mirror.apply(message)
+        if isinstance(message, Phase) and message.reason == "forced" and self.active:
+            self.active["forced"] = True  # its thread still runs: a new kernel after the run
         if isinstance(message, KernelStatus):
             self._status.update(status=message.status, reason=message.reason, pid=self.kernel.pid)
             message = message.model_copy(update={"seq": self._next_seq()})
@@ -207,10 +217,15 @@ class Session:
                 future.set_result(message.model_dump(by_alias=True))
 
     def _end(self, run_id: str, status: str, error: str | None) -> None:
+        forced = bool(self.active and self.active["run_id"] == run_id and self.active.get("forced"))
         self._release(run_id)
         if self._cancel_timer is not None:
             self._cancel_timer.cancel()
             self._cancel_timer = None
+        if forced:  # user code the kernel gave up on still runs there: replace the kernel
+            note = "a block run did not stop and was cancelled by force; the kernel was restarted"
+            error = f"{error}; {note}" if error else note
+            self._restart_kernel("a block run was cancelled by force")
         self.history.finish_run(run_id, status, error)
 
     # ---- the kernel died or must be restarted -------------------------------------------------
@@ -240,15 +255,23 @@ class Session:
         self.kernel.start()
         self._status["pid"] = self.kernel.pid
 
-    def _force_cancel(self, run_id: str) -> None:
+    def _force_cancel(self, run_id: str, deadline: float) -> None:
+        """The kernel did not end a cancelled run within its grace period and margin."""
         if self.active is None or self.active["run_id"] != run_id:
             return
         self.kernel.restart()
         self._status["pid"] = self.kernel.pid
         self._fail_active(
-            "cancelled: the run did not stop within 1.5 s, so the kernel was restarted", "cancelled"
+            f"cancelled: the run did not stop within {deadline:g} s (cancel_grace_s + "
+            f"{FORCE_MARGIN_S:g} s), so the kernel was restarted",
+            "cancelled",
         )
         self._publish_status("restarting", "a cancelled run did not stop in time")
+
+    def _restart_kernel(self, reason: str) -> None:
+        self.kernel.restart()
+        self._status["pid"] = self.kernel.pid
+        self._publish_status("restarting", reason)
 
     def _fail_active(self, reason: str, status: str) -> None:
         active = self.active
