@@ -72,8 +72,15 @@ def plain_run(topology: Any, variables: dict[str, Any]) -> float:
     return elapsed
 
 
-def engine_run(topology: Any, variables: dict[str, Any], store_root: Path, run_id: str) -> float:
-    """Wall seconds of `LocalKernel().run`, from loading the blocks to the store's last write."""
+def engine_run(
+    topology: Any,
+    variables: dict[str, Any],
+    store_root: Path,
+    run_id: str,
+    outputs: tuple[str, ...],
+) -> float:
+    """Wall seconds of `LocalKernel().run`, from loading the blocks to the store's last write;
+    each block of `outputs` must have emitted every item."""
     from sluicegate.kernel.api import LocalKernel
     from sluicegate.kernel.store_port import StoreAdapter
     from sluicegate.store import OutputStore
@@ -83,29 +90,37 @@ def engine_run(topology: Any, variables: dict[str, Any], store_root: Path, run_i
     started = time.perf_counter()
     result = LocalKernel().run(topology, variables=variables, run_id=run_id, store=store)
     elapsed = time.perf_counter() - started
-    out = result.report["blocks"]["p4"]["items_out"]
-    if not result.ok or out != variables["items"]:
-        raise SystemExit(f"pass_through {result.status} ({out} items out): {result.error}")
+    outs = tuple(result.report["blocks"][name]["items_out"] for name in outputs)
+    if not result.ok or outs != (variables["items"],) * len(outputs):
+        raise SystemExit(f"{topology.pipeline} {result.status} ({outs} items out): {result.error}")
     return elapsed
 
 
-def main() -> None:
-    args = _bench.parser(__doc__.splitlines()[0]).parse_args()
+def compare(
+    doc: str,
+    benchmark: str,
+    pipeline: str,
+    plain_run: Callable[[Any, dict[str, Any]], float],
+    outputs: tuple[str, ...],
+) -> None:
+    """Engine and plain runs of `pipeline`, alternated; prints each run and the JSON line."""
+    args = _bench.parser(doc.splitlines()[0]).parse_args()
     _bench.use_server()
     from sluicegate.graph.build import load_pipeline
 
-    topology = load_pipeline(_bench.WORKSPACE, "pass_through")
+    topology = load_pipeline(_bench.WORKSPACE, pipeline)
     variables = {**topology.variables, "items": QUICK_ITEMS if args.quick else ITEMS}
     engine, plain = [], []
-    with tempfile.TemporaryDirectory(prefix="sluicegate-b3-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"sluicegate-{benchmark}-") as tmp:
         for i in range(args.runs):
-            engine.append(engine_run(topology, variables, Path(tmp), f"b3-{i}"))
+            run_id = f"{benchmark}-{i}"
+            engine.append(engine_run(topology, variables, Path(tmp), run_id, outputs))
             plain.append(plain_run(topology, variables))
             _bench.show_run(i, engine_s=engine[-1], plain_s=plain[-1], ratio=engine[-1] / plain[-1])
     ratio = _bench.median(engine) / _bench.median(plain)
     _bench.emit(
         {
-            "benchmark": "b3_stream_throughput",
+            "benchmark": benchmark,
             "runs": args.runs,
             "quick": args.quick,
             "items": variables["items"],
@@ -119,6 +134,10 @@ def main() -> None:
             "plain_s_runs": [round(t, 4) for t in plain],
         }
     )
+
+
+def main() -> None:
+    compare(__doc__, "b3_stream_throughput", "pass_through", plain_run, ("p4",))
 
 
 if __name__ == "__main__":
