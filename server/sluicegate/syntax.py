@@ -3,7 +3,9 @@
 CPython 3.11's parser keeps its recursion depth in interpreter-wide state, so two threads
 parsing at once (FastAPI runs plain route functions on a thread pool) can fail with
 `SystemError: AST constructor recursion depth mismatch` (python/cpython#106905). Every
-`ast.parse` and `compile` of user text in the server goes through here.
+`ast.parse` and `compile` of user text in the server goes through here. `LOCK` is reentrant,
+so a process whose other parsers must join it (the test suite: pytest parses modules that
+server threads import lazily) can wrap `ast.parse` with it too.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import threading
 from types import CodeType
 from typing import Literal
 
-_LOCK = threading.Lock()
+LOCK = threading.RLock()
 
 
 def parse(source: str, *, mode: Literal["exec", "eval"] = "exec") -> ast.Module | ast.Expression:
     """`ast.parse(source, mode=mode)`, serialised with every other parse in this process."""
-    with _LOCK:
+    with LOCK:
         tree = ast.parse(source, mode=mode)
     assert isinstance(tree, ast.Module | ast.Expression)
     return tree
@@ -32,5 +34,5 @@ def parse_module(source: str) -> ast.Module:
 
 def compile_check(source: str, filename: str = "<block>") -> CodeType:
     """`compile(source, filename, "exec")`, serialised like `parse`."""
-    with _LOCK:
+    with LOCK:
         return compile(source, filename, "exec", dont_inherit=True)
