@@ -10,9 +10,8 @@ from typing import Any
 
 from sluicegate.blocks.decorators import BLOCK_KINDS, Callback
 from sluicegate.blocks.execute import execute_file
+from sluicegate.blocks.shape import is_stream_annotation
 from sluicegate.errors import BlockLoadError
-
-_STREAM_ANNOTATIONS = ("Iterator", "Iterable", "Generator", "AsyncIterator")
 
 
 @dataclass(frozen=True)
@@ -75,5 +74,4 @@ def load_block(path: Path, name: str, *, module_prefix: str = "sluicegate_blocks
 
 def _is_stream_annotation(annotation: Any) -> bool:
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    text = str(text) if text else str(annotation)
-    return any(text.split("[")[0].endswith(a) for a in _STREAM_ANNOTATIONS)
+    return is_stream_annotation(str(text) if text else str(annotation))
