@@ -15,6 +15,7 @@ code edits against the block's. A write whose `If-Match` no longer holds is refu
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -24,6 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from sluicegate.errors import PlanError
 from sluicegate.graph.build import PIPELINE_FILE, pipeline_file
+from sluicegate.graph.confine import PathRefused, resolve_inside
 from sluicegate.graph.mage_project import is_mage_pipeline
 from sluicegate.workspace import WorkspaceEditor, pipeline_dir
 from sluicegate.workspace.reading import saved_block_files
@@ -97,9 +99,15 @@ async def write_code(
     def work() -> dict[str, Any]:
         with workspace_lock(editor.root):
             path = block_path(editor.root, pipeline, block)
+            real = None
             if path is not None:
+                # The one symlink policy: a file that leaves the workspace is never read,
+                # not even to hash it; `change` refuses it with its own error.
+                with contextlib.suppress(PathRefused):
+                    real = resolve_inside(editor.root, path)
+            if path is not None and real is not None:
                 where = path.relative_to(editor.root) if path.is_relative_to(editor.root) else path
-                check(if_match, file_version(path), where.as_posix())
+                check(if_match, file_version(real), where.as_posix())
             return change()
 
     result = await run_in_threadpool(work)
