@@ -4,7 +4,8 @@ Blocking class: fully_blocking (actionETL's AggregateTransform). Nothing is emit
 input reached end of stream, but rows are not buffered: the input is read as an iterator
 (the `Iterator[...]` annotation selects the stream input style, no `collect:` needed) and
 only one running total per group is held, reported with `context.report_internal_bytes`.
-Set `blocking_class: fully_blocking` on the block. Groups are emitted in key order.
+Its `blocking_class: fully_blocking` is declared in `SLUICEGATE` below (set when the
+block is added from the Library). Groups are emitted in key order.
 
 Variables:
 - `group_key` (default 'key'): the field to group by.
@@ -12,6 +13,9 @@ Variables:
 """
 import sys
 from typing import Iterator
+
+# The block settings this block needs; the editor sets them when it is added from the Library.
+SLUICEGATE = {"blocking_class": "fully_blocking"}
 
 if 'transformer' not in globals():
     from mage_ai.data_preparation.decorators import transformer

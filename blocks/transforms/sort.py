@@ -1,7 +1,8 @@
 """Sort: emit every input row, ordered by `sort_key`.
 
 Blocking class: fully_blocking (actionETL's SortTransform). It emits nothing until its input
-reached end of stream and it holds every row meanwhile, so set on the block:
+reached end of stream and it holds every row meanwhile, so it needs these block settings
+(declared in `SLUICEGATE` below and set when the block is added from the Library):
 
     collect: true                  # called once, with the list of all rows
     blocking_class: fully_blocking
@@ -14,6 +15,9 @@ Variables:
 - `sort_key` (default 'key'): the field to sort on.
 """
 import sys
+
+# The block settings this block needs; the editor sets them when it is added from the Library.
+SLUICEGATE = {"collect": True, "blocking_class": "fully_blocking"}
 
 if 'transformer' not in globals():
     from mage_ai.data_preparation.decorators import transformer

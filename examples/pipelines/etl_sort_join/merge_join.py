@@ -3,7 +3,8 @@
 Blocking class: partially_blocking (actionETL's InnerJoinMergeSortedTransform). Both inputs
 are read as iterators (the `Iterator[...]` annotations select the stream input style) in
 lockstep: the block holds only the current key group of the right input, and emits a joined
-row as soon as both sides of a key have been seen. Set on the block:
+row as soon as both sides of a key have been seen. Declared in `SLUICEGATE` below (set when
+the block is added from the Library):
 
     blocking_class: partially_blocking
     # inputs: dependent (the default): it waits on one input while the other fills, so
@@ -21,6 +22,9 @@ Variables:
 """
 import sys
 from typing import Iterator
+
+# The block settings this block needs; the editor sets them when it is added from the Library.
+SLUICEGATE = {"blocking_class": "partially_blocking"}
 
 if 'transformer' not in globals():
     from mage_ai.data_preparation.decorators import transformer

@@ -10,6 +10,7 @@ from sluicegate.graph import confine
 from sluicegate.graph.build import pipeline_file
 from sluicegate.graph.spec import check_block_name
 from sluicegate.workspace import references
+from sluicegate.workspace.library_settings import declared_settings
 from sluicegate.workspace.reading import saved_block_files
 from sluicegate.workspace.staging import Data, EditorBase, no_block
 from sluicegate.workspace.templates import library_code, template
@@ -28,6 +29,9 @@ class BlockEdits(EditorBase):
     ) -> dict[str, Any]:
         """Add a block; its code is `code`, a copy of a library block, or a template for `kind`.
 
+        A library block gets the settings it declares (`workspace.library_settings`) under
+        `settings`; a `None` in `settings` leaves a declared one out.
+
         When no code is given and the block's file already exists, that file is its code.
         """
         where = self._check_name(pipeline, name)
@@ -39,10 +43,13 @@ class BlockEdits(EditorBase):
             raise PlanError(
                 "leave `name` out of settings: it is given as `name`", where=where, block=name
             )
-        block = {"name": name, **{k: v for k, v in (settings or {}).items() if v is not None}}
         new_code = template(kind) if code is None else code
+        declared: dict[str, Any] = {}
         if from_library is not None:
             new_code = library_code(self.library, from_library)
+            declared = declared_settings(new_code, f"blocks/{from_library.removesuffix('.py')}.py")
+        given = {**declared, **(settings or {})}  # the caller's settings win over the library's
+        block = {"name": name, **{k: v for k, v in given.items() if v is not None}}
         with self._lock:
             folder, draft = self._folder(pipeline), self._open(pipeline)
             data = draft.data
