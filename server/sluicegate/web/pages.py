@@ -1,5 +1,7 @@
 """Page shells rendered with Jinja2; the bundle (frontend/, built into static/dist) does the
-rest. Pages: the workspace home, the pipeline editor, run history and the run view."""
+rest. Pages: the workspace home, the pipeline editor, run history and the run view; and the
+icon every page links (public like /static/: the security middleware lets /favicon.ico
+through without the token, as Jupyter serves its static files)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 import sluicegate
@@ -15,6 +17,7 @@ import sluicegate
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 BUNDLE = STATIC / "dist" / "app.js"
+FAVICON = STATIC / "favicon.svg"
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
@@ -52,3 +55,13 @@ async def history(request: Request) -> HTMLResponse:
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 async def run_view(request: Request, run_id: str) -> HTMLResponse:
     return _page(request, "run", run_id, run_id=run_id)
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """The SVG icon (browsers ask for /favicon.ico whatever a page links)."""
+    return Response(
+        FAVICON.read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
