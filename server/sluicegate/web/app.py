@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 import sluicegate
 from sluicegate.session.manager import Session
 from sluicegate.web import docs, errors, pages, ws
-from sluicegate.web.routes import blocks, outputs, pipelines, runs
+from sluicegate.web.routes import blocks, layout, outputs, pipelines, runs
 from sluicegate.web.security import SecurityMiddleware, SecurityOptions, generate_token
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
@@ -69,6 +69,7 @@ def create_app(
         blocks.router,
         runs.router,
         outputs.router,
+        layout.router,
         ws.router,
         docs.router,
         pages.router,

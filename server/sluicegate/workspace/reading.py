@@ -10,7 +10,8 @@ A pipeline with a problem is still read, so the user can see and fix it:
      "plan": {"order", "blocks", "edges"} | None,  # plan facts (workspace.plan_facts)
      "warnings": [{"code", "message", "block", "port"}],
      "error": None | ERROR,           # the first plan error
-     "mage": False}                   # True: read from a Mage project's metadata.yaml (`yaml`)
+     "mage": False,                   # True: read from a Mage project's metadata.yaml (`yaml`)
+     "layout": {"A": {"x": 40, "y": 120}}}  # node positions (workspace.layout); not the kernel's
 
 where ERROR is `{"message", "where", "block", "field", "line"}` (`line` may be None). A block
 whose code does not compile has that as its error; the plan error is about the YAML and graph.
@@ -41,6 +42,7 @@ from sluicegate.graph.spec import PipelineSpec, dump_spec
 from sluicegate.graph.yaml_safe import MAX_BYTES
 from sluicegate.workspace.code_check import code_error, read_code
 from sluicegate.workspace.files import pipeline_dir
+from sluicegate.workspace.layout import read_layout
 from sluicegate.workspace.plan_facts import plan_facts
 from sluicegate.workspace.references import edge_ends, edge_id
 from sluicegate.workspace.versions import version_of
@@ -85,6 +87,7 @@ def read_pipeline(workspace: Path, name: str) -> dict[str, Any]:
         "warnings": [dataclasses.asdict(w) for w in warnings],
         "error": error_dict(errors[0], text) if errors else None,
         "mage": mage,
+        "layout": read_layout(workspace, name),
     }
 
 
