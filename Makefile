@@ -25,7 +25,7 @@ BENCHMARKS := $(sort $(wildcard benchmarks/b*.py))
 
 DEMO_VARS := --var a_sleep=0.2 --var b_sleep=0.2 --var c_sleep=0.2 --var d_sleep=0.1
 
-.PHONY: help setup frontend browser demo demo-cli test lint format bench clean
+.PHONY: help setup frontend browser postgres demo demo-cli test lint format bench clean
 
 help: ## List the targets (the default)
 	@echo "Usage: make TARGET"
@@ -55,14 +55,20 @@ browser: ## Install Debian's chromium for the browser tests (apt; needs root or 
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+postgres: ## Install Debian's postgresql for the history tests' Postgres tier (apt; needs root or sudo)
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; \
+	fi
+
 demo: setup ## Serve the example workspace on 127.0.0.1:8765 and print the address to open
 	$(BIN)/sluicegate serve examples --host 127.0.0.1 --port 8765
 
 demo-cli: setup ## Run the seed pipeline of examples/ headless, with live progress in the terminal
 	$(BIN)/sluicegate run examples seed_stream $(DEMO_VARS)
 
-test: setup browser lint ## Lint, then run the whole test suite (kernel, API, browser)
-	$(BIN)/python -m pytest
+test: setup browser postgres lint ## Lint, then run the whole test suite (kernel, API, Postgres, browser)
+	SLUICEGATE_TEST_POSTGRES=required $(BIN)/python -m pytest
 
 lint: setup ## Check style, formatting and types (ruff, ruff format, mypy; tsc and biome for the frontend)
 	$(BIN)/ruff check $(LINT_PATHS)

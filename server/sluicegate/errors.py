@@ -88,6 +88,12 @@ class PreconditionFailed(SluicegateError):
         self.version = version
 
 
+class HistorySchemaError(Conflict):
+    """The run history database cannot be used by this version: made by a newer Sluicegate,
+    or holding tables by that name that Sluicegate did not make. The message names the
+    database (password hidden) and says what to do."""
+
+
 class RunError(SluicegateError):
     """A run failed; the message names the block."""
 

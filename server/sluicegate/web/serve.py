@@ -68,9 +68,11 @@ def address(opts: ServeOptions, security: SecurityOptions) -> str:
 def serve(opts: ServeOptions) -> int:
     import uvicorn
 
+    from sluicegate.store.history import upgrade_database
     from sluicegate.web.app import create_app
 
     security = security_options(opts)
+    upgrade_database(opts.database_url, opts.workspace)  # a database it cannot use stops here
     app = create_app(opts.workspace, security=security, db_url=opts.database_url, watch=opts.watch)
     print(f"Sluicegate {sluicegate.__version__} serving {opts.workspace}")
     if security.token is None:

@@ -26,18 +26,18 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
 
-from sluicegate.errors import SluicegateError
+from sluicegate.errors import UsageError
 from sluicegate.protocol.vocab import (
     INTERRUPTED_PHASE,
     INTERRUPTED_REASON,
     TERMINAL_PHASES,
     error_info,
 )
-from sluicegate.store.history.models import MODELS, BlockRunRow, EventRow, RunRow, table
+from sluicegate.store.history.migrate import migrate, where
+from sluicegate.store.history.models import BlockRunRow, EventRow, RunRow, table
 
 DB_FILE = "history.db"
 # Compact, and never fails a flush over a value JSON cannot encode (written as its `str`).
@@ -61,7 +61,7 @@ def make_engine(url: str | None, workspace: Path) -> Engine:
         if parsed.get_backend_name() != "sqlite":
             return create_engine(parsed, pool_pre_ping=True, json_serializer=encode_json)
     except (ArgumentError, ImportError) as exc:
-        raise SluicegateError(
+        raise UsageError(
             f"Cannot open the run history database {url!r}: {exc}. Give a SQLAlchemy URL such "
             "as sqlite:////path/history.db or postgresql+psycopg://user@host/sluicegate, and "
             "install its driver (pip install 'psycopg[binary]'), or leave it unset for SQLite "
@@ -113,8 +113,27 @@ def execute_many(
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the history tables that do not exist yet (and only those)."""
-    SQLModel.metadata.create_all(engine, tables=[table(model) for model in MODELS])
+    """Bring the history tables to this version's schema: create them in an empty database,
+    upgrade those of an earlier version, refuse those of a newer one (`migrate.py`)."""
+    migrate(engine)
+
+
+def upgrade_database(url: str | None, workspace: Path) -> None:
+    """Open the history database of `url` (None: the workspace's SQLite file), bring its
+    schema to this version's, close it: `sluicegate serve` does this before it starts
+    serving, so that a database it cannot use stops it with a message, not a traceback."""
+    engine = make_engine(url, workspace)
+    try:
+        create_tables(engine)
+    except OperationalError as exc:
+        said = " ".join(str(exc.orig).split())
+        raise UsageError(
+            f"Cannot open the run history database {where(engine)}: check that its server "
+            "runs and the URL's host, port, user, password and database, or leave "
+            f"--database-url unset for SQLite in the workspace. The driver said: {said}"
+        ) from exc
+    finally:
+        engine.dispose()
 
 
 def close_block_runs(conn: Connection, run_id: str, finished_t: float, why: str) -> None:

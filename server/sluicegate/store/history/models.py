@@ -7,7 +7,7 @@ classes are created. Every `*_t` column is seconds since the epoch (as `time.tim
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Table, Text
 from sqlmodel import Field, SQLModel
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled", "interrupted")
@@ -22,6 +22,14 @@ def _json(name: str | None = None) -> Any:
 
 def _text() -> Any:
     return Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def _big(nullable: bool = False, **field: Any) -> Any:
+    """A 64-bit integer column (milliseconds since the epoch, bytes). SQLite's INTEGER is
+    64-bit already, and only `INTEGER PRIMARY KEY` numbers its rows by itself."""
+    kind = BigInteger().with_variant(Integer(), "sqlite")
+    key = bool(field.pop("primary_key", False))
+    return Field(**field, sa_column=Column(kind, nullable=nullable, primary_key=key))
 
 
 class RunRow(SQLModel, table=True):
@@ -72,8 +80,8 @@ class BlockRunRow(SQLModel, table=True):
     started_t: float | None = None
     finished_t: float | None = None
     error: dict[str, Any] | None = _json()  # {type, message, traceback, line, ...}
-    items_in: int | None = None
-    items_out: int | None = None
+    items_in: int | None = _big(nullable=True, default=None)
+    items_out: int | None = _big(nullable=True, default=None)
 
 
 class OutputMetaRow(SQLModel, table=True):
@@ -84,8 +92,8 @@ class OutputMetaRow(SQLModel, table=True):
     run_id: str = Field(primary_key=True)
     uuid: str = Field(primary_key=True)
     block: str = Field(index=True)
-    count: int = 0
-    bytes: int = 0
+    count: int = _big(default=0)
+    bytes: int = _big(default=0)
     types: dict[str, int] | None = _json()
     # `schema` would shadow a pydantic method: the attribute is `schema_`, the column `schema`.
     schema_: dict[str, Any] | None = _json(name="schema")
@@ -104,10 +112,10 @@ class EventRow(SQLModel, table=True):
         Index("ix_history_events_uuid", "run_id", "uuid", "seq"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = _big(default=None, primary_key=True)
     run_id: str  # indexed by the three composite indexes above
     seq: int
-    t: int
+    t: int = _big()  # milliseconds since the epoch
     kind: str
     block: str | None = None
     uuid: str | None = None

@@ -1,0 +1,30 @@
+"""History tests run on every database backend: SQLite (a file in the test's workspace) and
+a real Postgres cluster that the session starts once (`tests/pg_support.py`)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(TESTS), str(TESTS / "web")]  # pg_support, api_helpers
+
+import pg_support  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg_support.PostgresCluster]:
+    yield pg_support.cluster()
+    pg_support.stop_cluster()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty history database: a SQLite file, or a new Postgres database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
+    return cluster.new_database()
