@@ -20,10 +20,12 @@ from __future__ import annotations
 from sluicegate.workspace.edit_blocks import BlockEdits
 from sluicegate.workspace.edit_edges import EdgeEdits
 from sluicegate.workspace.edit_pipelines import PipelineEdits
+from sluicegate.workspace.edit_settings import SettingsEdits
 from sluicegate.workspace.templates import BLOCK_KINDS, library_blocks
+from sluicegate.workspace.workspace_file import WorkspaceFileEdits
 
 
-class WorkspaceEditor(PipelineEdits, BlockEdits, EdgeEdits):
+class WorkspaceEditor(PipelineEdits, BlockEdits, EdgeEdits, SettingsEdits, WorkspaceFileEdits):
     """Edits one workspace; `library` is the built-in block folder (`<repo>/blocks`)."""
 
     def library_blocks(self) -> list[str]:
