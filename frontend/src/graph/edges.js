@@ -34,7 +34,9 @@ export function fillLevel(ratio) {
 export function drawEdge(edge, route) {
   const d = pathOf(route.points);
   const g = s("g", { class: edge.broken ? "edge edge-broken" : "edge", "data-edge": edge.id });
-  g.append(s("path", { class: "edge-hit", d }), s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" }));
+  const hit = s("path", { class: "edge-hit", d });
+  const line = s("path", { class: "edge-line", d, "marker-end": "url(#sg-arrow)" });
+  g.append(hit, line);
   const box = route.label;
   const gauge = s("g", { class: "gauge", transform: `translate(${box.x},${box.y})` });
   const title = s("title", {}, edge.id);
@@ -66,6 +68,13 @@ export function drawEdge(edge, route) {
   };
   return {
     g,
+    // A new route (a node was dragged): the line and the gauge move with it.
+    setRoute(next) {
+      const path = pathOf(next.points);
+      hit.setAttribute("d", path);
+      line.setAttribute("d", path);
+      if (next.label) gauge.setAttribute("transform", `translate(${next.label.x},${next.label.y})`);
+    },
     // Editor: the port's resolved mode and capacity, with where they come from.
     setPlan(plan) {
       const mode = plan && plan.buffering_mode ? plan.buffering_mode.value : "default";

@@ -1,7 +1,9 @@
 // Graph layout with elkjs (layered, left to right, orthogonal edges). We fix where the
 // ports sit on each node (inputs on the left, outputs on the right) and give every edge a
 // label box, so ELK leaves room for the buffer gauge drawn there. No worker: the graphs
-// are small and the layout runs once per structural change.
+// are small and the layout runs once per structural change. Nodes the user dragged keep
+// their saved place (graph.positions, from layout.yaml): placeNodes() moves them there and
+// routes the edges that touch them (routeEdge), also while a node is being dragged.
 
 export const NODE_W = 200;
 export const HEADER_H = 30;
@@ -113,5 +115,83 @@ export async function layoutGraph(graph) {
     const l = (edge.labels || [])[0];
     edges.set(edge.id, { points, label: l ? { x: l.x, y: l.y, w: l.width, h: l.height } : null });
   }
-  return { nodes, edges, width: out.width, height: out.height };
+  const layout = { nodes, edges, width: out.width, height: out.height, bounds: null };
+  placeNodes(layout, graph, graph.positions || {});
+  return layout;
+}
+
+// Move the nodes named in `positions` ({name: {x, y}}) and re-route the edges touching
+// them; then recompute the drawing's bounds. Changes `layout` in place.
+export function placeNodes(layout, graph, positions) {
+  const moved = new Set();
+  for (const [name, p] of Object.entries(positions)) {
+    const box = layout.nodes.get(name);
+    if (!box || (box.x === p.x && box.y === p.y)) continue;
+    const dx = p.x - box.x;
+    const dy = p.y - box.y;
+    box.x = p.x;
+    box.y = p.y;
+    for (const port of box.ports.values()) {
+      port.x += dx;
+      port.y += dy;
+    }
+    moved.add(name);
+  }
+  for (const edge of graph.edges) {
+    if (!moved.has(edge.src) && !moved.has(edge.dst)) continue;
+    const route = routeEdge(layout, edge);
+    if (route) layout.edges.set(edge.id, route);
+  }
+  layout.bounds = boundsOf(layout);
+  return moved;
+}
+
+// An orthogonal route from an output port to an input port, with the gauge's box on it.
+export function routeEdge(layout, edge) {
+  const src = layout.nodes.get(edge.src);
+  const dst = layout.nodes.get(edge.dst);
+  const a = src && src.ports.get(`out::${edge.src_port}`);
+  const b = dst && dst.ports.get(`in::${edge.dst_port}`);
+  if (!a || !b) return null;
+  let points;
+  let mid;
+  if (b.x - a.x >= 40) {
+    const mx = Math.round((a.x + b.x) / 2);
+    points = [a, { x: mx, y: a.y }, { x: mx, y: b.y }, b];
+    mid = { x: mx, y: (a.y + b.y) / 2 };
+  } else {
+    // Backwards (the target is left of the source): around, below both nodes.
+    const below = Math.max(src.y + src.h, dst.y + dst.h) + GAUGE_H / 2 + 16;
+    points = [
+      a,
+      { x: a.x + 18, y: a.y },
+      { x: a.x + 18, y: below },
+      { x: b.x - 18, y: below },
+      { x: b.x - 18, y: b.y },
+      b,
+    ];
+    mid = { x: (a.x + b.x) / 2, y: below };
+  }
+  return { points, label: { x: mid.x - GAUGE_W / 2, y: mid.y - GAUGE_H / 2, w: GAUGE_W, h: GAUGE_H } };
+}
+
+// The box around every node and gauge, with a margin: {x, y, w, h}.
+export function boundsOf(layout, pad = 16) {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  const add = (x, y, w, h) => {
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x + w);
+    y1 = Math.max(y1, y + h);
+  };
+  for (const n of layout.nodes.values()) add(n.x - 24, n.y - 10, n.w + 24, n.h + 10);
+  for (const e of layout.edges.values()) {
+    if (e.label) add(e.label.x, e.label.y, e.label.w, e.label.h);
+    for (const p of e.points) add(p.x, p.y, 0, 0);
+  }
+  if (x0 === Infinity) return { x: 0, y: 0, w: layout.width || 0, h: layout.height || 0 };
+  return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
 }

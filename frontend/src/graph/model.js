@@ -2,7 +2,9 @@
 // /api/pipelines/{name} returns it (with its plan facts: order, each block's kind, input
 // style and replication, decided by the server), or a run's live telemetry (edge ids
 // "A.out->B.A"). The browser derives none of these facts itself.
-// One shape for both: {blocks: Map name -> Block, edges: [Edge], order: [name]}.
+// One shape for both: {blocks: Map name -> Block, edges: [Edge], order: [name],
+//   pipeline: name | null, positions: {name: {x, y}}} (positions: where the user dragged
+//   nodes, saved in the pipeline's layout.yaml; the rest are laid out by graph/layout.js).
 //   Block = {name, kind, settings, inputs: [port], outputs: [port], dynamic, replicated,
 //            inputStyle, error, warnings: [{message, port}]}
 //   Edge  = {id, src, src_port, dst, dst_port}
@@ -98,7 +100,10 @@ export function graphFromPipeline(data) {
     if (block.missing && !block.error)
       block.error = { message: `no block named ${block.name} in this pipeline: add it, or remove the edges to it` };
   }
-  return finish(blocks, edges, plan.order);
+  const graph = finish(blocks, edges, plan.order);
+  graph.pipeline = data.name || null;
+  graph.positions = { ...(data.layout || {}) };
+  return graph;
 }
 
 // From a run's live state ({blocks, edges}): used when the run's pipeline is not readable
@@ -120,7 +125,10 @@ export function graphFromTelemetry(state, base) {
     block.dynamic = !!t.children && !block.inputs.length;
     block.replicated = !!t.children && !!block.inputs.length;
   }
-  return finish(blocks, edges, Object.keys(state.blocks || {}));
+  const graph = finish(blocks, edges, Object.keys(state.blocks || {}));
+  graph.pipeline = base ? base.pipeline : null;
+  graph.positions = base ? { ...base.positions } : {};
+  return graph;
 }
 
 // A key that changes when the drawing must be laid out again (not for settings or code).
@@ -129,7 +137,8 @@ export function structureKey(graph) {
     const b = graph.blocks.get(n);
     return `${n}${b.missing ? "?" : ""}(${b.inputs.join(",")}|${[...b.labeled].join(",")}|${b.outputs.join(",")}|${b.replicated ? "r" : ""}${b.dynamic ? "d" : ""})`;
   });
-  return blocks.join(";") + "#" + graph.edges.map((e) => e.id).join(";");
+  const placed = JSON.stringify(graph.positions || {});
+  return blocks.join(";") + "#" + graph.edges.map((e) => e.id).join(";") + "@" + placed;
 }
 
 export const KIND_LABEL = {

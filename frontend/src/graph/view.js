@@ -1,13 +1,19 @@
 // The graph canvas: lays a graph out, draws it as SVG, pans and zooms, selects blocks and
 // edges, and keeps a handle per block and edge for live updates. Editing gestures (drag a
-// port to connect) come from connect.js; live colouring from run/overlay.js.
+// port to connect) come from connect.js, dragging nodes (kept in layout.yaml) from drag.js;
+// live colouring from run/overlay.js. "fit" never draws below MIN_FIT (text stays readable:
+// the graph is panned instead), and a graph laid out while hidden is fitted when shown.
 import { h, s, clear } from "../core/dom.js";
 import { layoutGraph } from "./layout.js";
 import { structureKey } from "./model.js";
+import { enableNodeDrag } from "./drag.js";
 import { drawNode } from "./nodes.js";
 import { drawEdge, arrowDefs } from "./edges.js";
 import { enableConnect } from "./connect.js";
 import "./graph.css";
+
+// The smallest scale "fit" uses: node text (12 px) stays at 11 px or more.
+export const MIN_FIT = 0.92;
 
 export class GraphView {
   // options: {mode: "edit"|"live", onSelect(sel), onConnect({src, src_port, dst, dst_port}),
@@ -20,6 +26,9 @@ export class GraphView {
     this.selection = null;
     this.key = null;
     this.view = { x: 0, y: 0, k: 1 };
+    this.autoFit = false;
+    this.fitPending = false; // fit() was asked while the canvas had no size (a hidden tab)
+    this.justDragged = false; // a node drag just ended: the click that follows is no selection
     this.svg = s("svg", { class: `graph graph-${this.mode}`, role: "img", "aria-label": "pipeline graph" });
     this.svg.append(
       arrowDefs(),
@@ -43,8 +52,9 @@ export class GraphView {
     root.append(this.el);
     this.bindPanZoom();
     if (this.mode === "edit") enableConnect(this);
+    enableNodeDrag(this);
     this.resizeObserver = new ResizeObserver(() => {
-      if (this.autoFit) this.fit();
+      if (this.autoFit || this.fitPending) this.fit();
     });
     this.resizeObserver.observe(this.el);
   }
@@ -98,6 +108,7 @@ export class GraphView {
       handle.box = box;
       handle.g.addEventListener("click", (ev) => {
         ev.stopPropagation();
+        if (this.justDragged) return;
         const children = ev.target.closest("[data-role=children]");
         this.select({ type: "block", name, children: !!children });
       });
@@ -136,15 +147,25 @@ export class GraphView {
     this.viewport.setAttribute("transform", `translate(${x},${y}) scale(${k})`);
   }
 
+  // The whole graph in view, centred; a graph too large for that at MIN_FIT is drawn at
+  // MIN_FIT from its top-left corner (pan or scroll to see the rest). Hidden (a tab not
+  // shown): done as soon as the canvas gets a size.
   fit() {
     if (!this.layout) return;
     const rect = this.el.getBoundingClientRect();
-    if (!rect.width || !rect.height) return;
-    const { width, height } = this.layout;
-    const k = Math.min(1.25, (rect.width - 16) / width, (rect.height - 16) / height);
-    this.view = { k, x: (rect.width - width * k) / 2, y: Math.max(0, (rect.height - height * k) / 2) };
+    if (!rect.width || !rect.height) {
+      this.fitPending = true;
+      return;
+    }
+    this.fitPending = false;
+    const b = this.layout.bounds || { x: 0, y: 0, w: this.layout.width, h: this.layout.height };
+    const k = Math.max(MIN_FIT, Math.min(1.25, (rect.width - 16) / b.w, (rect.height - 16) / b.h));
+    const x = b.w * k <= rect.width ? (rect.width - b.w * k) / 2 : 8;
+    const y = b.h * k <= rect.height ? (rect.height - b.h * k) / 2 : 8;
+    this.view = { k, x: x - b.x * k, y: y - b.y * k };
     this.autoFit = true;
     this.applyView();
+    this.svg.dataset.scale = k.toFixed(3);
   }
 
   zoomBy(factor, cx, cy) {
@@ -156,6 +177,7 @@ export class GraphView {
     this.view = { k, x: px - (px - this.view.x) * f, y: py - (py - this.view.y) * f };
     this.autoFit = false;
     this.applyView();
+    this.svg.dataset.scale = k.toFixed(3);
   }
 
   toGraph(clientX, clientY) {
@@ -167,12 +189,21 @@ export class GraphView {
   }
 
   bindPanZoom() {
+    // Ctrl/Cmd + wheel (and a trackpad pinch) zooms; the wheel alone scrolls the graph.
     this.svg.addEventListener(
       "wheel",
       (ev) => {
         ev.preventDefault();
         const rect = this.svg.getBoundingClientRect();
-        this.zoomBy(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - rect.left, ev.clientY - rect.top);
+        if (ev.ctrlKey || ev.metaKey) {
+          this.zoomBy(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - rect.left, ev.clientY - rect.top);
+          return;
+        }
+        const dx = ev.shiftKey && !ev.deltaX ? ev.deltaY : ev.deltaX;
+        const dy = ev.shiftKey && !ev.deltaX ? 0 : ev.deltaY;
+        this.view = { ...this.view, x: this.view.x - dx, y: this.view.y - dy };
+        this.autoFit = false;
+        this.applyView();
       },
       { passive: false },
     );
