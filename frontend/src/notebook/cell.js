@@ -4,12 +4,14 @@ import { api } from "../core/api.js";
 import { h } from "../core/dom.js";
 import { cellHead } from "./cell_head.js";
 import { createEditor, markError, replaceDoc } from "./editor.js";
-import { requestErrorView, resultView, runningView } from "./output.js";
+import { queuedView, requestErrorView, resultView, runningView } from "./output.js";
 
 const LINE_PX = 20.15; // 13px code at line-height 1.55 (editor.js theme)
 
 export class Cell {
-  // ctx: {pipeline, inspect(runId, block), dirtyChanged()}
+  // ctx: {pipeline, inspect(runId, block), dirtyChanged(), edited(cell), moveOn(cell),
+  //       queue(fn) (cell runs one after another: the kernel runs one thing at a time),
+  //       ran(cell, result)}
   constructor(name, ctx) {
     this.name = name;
     this.ctx = ctx;
@@ -23,6 +25,7 @@ export class Cell {
     this.compileError = null;
     this.result = null;
     this.running = false;
+    this.queued = false;
     this.head = cellHead(name, { save: () => this.save(), run: () => this.run(), stop: () => this.stop() });
     this.notice = h("div.cell-notice", { hidden: true });
     this.problems = h("div.cell-problems");
@@ -133,9 +136,14 @@ export class Cell {
     if (this.view) return;
     this.editorHost.replaceChildren();
     this.view = createEditor(this.editorHost, this.saved ?? "", {
-      change: () => this.refreshDirty(),
-      save: () => this.save(),
-      run: () => this.run(),
+      change: () => {
+        this.refreshDirty();
+        this.ctx.edited(this);
+      },
+      run: ({ moveOn }) => {
+        this.run();
+        if (moveOn) this.ctx.moveOn(this);
+      },
     });
     this.applyMark();
   }
@@ -274,9 +282,21 @@ export class Cell {
     }
   }
 
+  // Save, then run when the runs queued before this one are done. Resolves with the result
+  // (null when the cell could not run).
   async run() {
-    if (this.running) return;
-    if (this.dirty() && !(await this.save())) return;
+    if (this.running || this.queued) return null;
+    if (this.dirty() && !(await this.save())) return null;
+    this.queued = true;
+    this.head.setBusy("queued");
+    this.showOutput(queuedView());
+    return this.ctx.queue(() => {
+      this.queued = false;
+      return this.runNow();
+    });
+  }
+
+  async runNow() {
     const upstream = this.head.upstream();
     this.running = true;
     this.head.setBusy("running");
@@ -285,9 +305,13 @@ export class Cell {
     try {
       const result = await api.runCell(this.ctx.pipeline, this.name, { run_upstream: upstream });
       this.showResult({ ...result, run_upstream: upstream });
-      this.output.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      // Run in place: show the output. Moved on (Shift-Enter): leave the view where it went.
+      if (this.view && this.view.hasFocus) this.output.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      this.ctx.ran(this, result);
+      return result;
     } catch (err) {
       this.showOutput(requestErrorView(err.message, { close: () => this.showOutput(null) }));
+      return null;
     } finally {
       this.running = false;
       this.el.classList.remove("running");
@@ -330,6 +354,13 @@ export class Cell {
 
   showOutput(el) {
     this.output.replaceChildren(...(el ? [el] : []));
+  }
+
+  // Focus the editor without jumping (Shift-Enter moving on to this cell).
+  focusEditor() {
+    this.mountEditor();
+    this.view.focus();
+    this.el.scrollIntoView({ block: "nearest" });
   }
 
   focus() {

@@ -41,7 +41,10 @@ export function cellHead(name, on) {
   const label = h("span.run-label", {}, "Run");
   const run = h(
     "button.primary.cell-run",
-    { title: "Run this block (Shift-Enter)", on: { click: () => (running ? on.stop() : on.run()) } },
+    {
+      title: "Run this block (Ctrl-Enter; Shift-Enter runs and moves to the next cell)",
+      on: { click: () => (running ? on.stop() : on.run()) },
+    },
     icon,
     label,
   );
@@ -80,10 +83,10 @@ export function cellHead(name, on) {
       running = what === "running";
       save.textContent = what === "saving" ? "Saving…" : "Save";
       icon.textContent = running ? "■" : "▶";
-      label.textContent = running ? "Stop" : "Run";
+      label.textContent = running ? "Stop" : what === "queued" ? "Queued" : "Run";
       run.title = running
         ? "Stop this run (the kernel is restarted if the code does not stop)"
-        : "Run this block (Shift-Enter)";
+        : "Run this block (Ctrl-Enter; Shift-Enter runs and moves to the next cell)";
       run.classList.toggle("stop", running);
     },
     upstream: () => toggle.checked,

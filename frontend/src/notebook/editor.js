@@ -1,9 +1,12 @@
-// One cell's CodeMirror 6 editor: Python, Ctrl/Cmd-S to save, Shift-Enter to run, and a
-// marked error line (line decoration, gutter marker and the message at the line's end).
+// One cell's CodeMirror 6 editor: Python with the file's own indentation (indent.js),
+// Shift-Enter to run and move on, Ctrl/Cmd-Enter to run in place (Ctrl/Cmd-S is the
+// notebook's: it saves from anywhere on the page), and a marked error line (line decoration,
+// gutter marker and the message at the line's end).
 import { EditorView, basicSetup } from "codemirror";
 import { python } from "@codemirror/lang-python";
 import { EditorState, Prec, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, GutterMarker, WidgetType, gutter, keymap } from "@codemirror/view";
+import { indentation } from "./indent.js";
 
 /** @type {import("@codemirror/state").StateEffectType<{line?: number | null, message?: string} | null>} */
 const setError = StateEffect.define(); // {line, message} | null
@@ -91,32 +94,36 @@ const theme = EditorView.theme({
   ".cm-activeLine": { backgroundColor: "#f5f8fe" },
 });
 
-// Mount an editor in `parent`. `on`: {change(view), save(), run()}.
+// Mount an editor in `parent`. `on`: {change(view), run({moveOn})}.
 export function createEditor(parent, doc, on) {
+  const indent = indentation(doc);
   const keys = Prec.highest(
     keymap.of([
-      {
-        key: "Mod-s",
-        preventDefault: true,
-        run: () => {
-          on.save();
-          return true;
-        },
-      },
       {
         key: "Shift-Enter",
         preventDefault: true,
         run: () => {
-          on.run();
+          on.run({ moveOn: true });
           return true;
         },
       },
+      {
+        key: "Mod-Enter",
+        preventDefault: true,
+        run: () => {
+          on.run({ moveOn: false });
+          return true;
+        },
+      },
+      ...indent.keys,
     ]),
   );
   const state = EditorState.create({
     doc,
     extensions: [
       keys,
+      indent.extension,
+      EditorState.tabSize.of(4),
       errorGutter,
       basicSetup,
       python(),

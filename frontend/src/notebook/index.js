@@ -12,9 +12,8 @@ import { Cell } from "./cell.js";
 import { openInspectorDrawer } from "./drawer.js";
 import { lazyEditors } from "./lazy.js";
 import { graphOrder, inputsOf, kindOf } from "./order.js";
+import { MOD, openShortcuts, pageKeys } from "./shortcuts.js";
 import "./notebook.css";
-
-const MOD = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? "⌘" : "Ctrl";
 
 export function mountNotebook(root, { pipeline, data }) {
   const cells = new Map();
@@ -43,8 +42,8 @@ export function mountNotebook(root, { pipeline, data }) {
     unsaved,
     saveAll,
     h(
-      "span.notebook-keys",
-      {},
+      "button.notebook-keys",
+      { title: "keyboard shortcuts (?)", on: { click: () => openShortcuts() } },
       h("kbd", {}, "Shift"),
       "+",
       h("kbd", {}, "Enter"),
@@ -52,17 +51,44 @@ export function mountNotebook(root, { pipeline, data }) {
       h("kbd", {}, MOD),
       "+",
       h("kbd", {}, "S"),
-      " save",
+      " save · ",
+      h("kbd", {}, "?"),
+      " keys",
     ),
   );
   const el = h("div.notebook", {}, bar, banner, list);
   root.append(el);
 
+  let lastEdited = null; // the cell Ctrl/Cmd-S saves when no cell has focus
+  let runs = Promise.resolve(); // cell runs, one after another
   const ctx = {
     pipeline,
     inspect: (runId, block) => openInspectorDrawer({ runId, block }),
     dirtyChanged: () => refreshUnsaved(),
+    edited: (cell) => {
+      lastEdited = cell;
+    },
+    moveOn: (cell) => {
+      const next = cell.el.nextElementSibling;
+      const target = next && cells.get(next.dataset.block);
+      if (target) target.focusEditor();
+    },
+    queue: (fn) => {
+      const done = runs.then(fn, fn);
+      runs = done.catch(() => null);
+      return done;
+    },
+    ran: () => {},
   };
+
+  // The focused cell, else the last edited one, if it has unsaved edits.
+  function saveTarget() {
+    const active = document.activeElement;
+    const focused = active && [...cells.values()].find((c) => c.el.contains(active));
+    if (focused && focused.dirty()) return focused;
+    return lastEdited && cells.get(lastEdited.name) === lastEdited && lastEdited.dirty() ? lastEdited : null;
+  }
+  const removeKeys = pageKeys({ save: () => saveTarget()?.save() });
   const editors = lazyEditors((target) => cells.get(target.dataset.block));
 
   function refreshUnsaved() {
@@ -157,6 +183,7 @@ export function mountNotebook(root, { pipeline, data }) {
     },
     destroy() {
       unsubscribe();
+      removeKeys();
       editors.disconnect();
       window.removeEventListener("beforeunload", beforeUnload);
       for (const cell of cells.values()) cell.destroy();

@@ -123,6 +123,15 @@ export function runningView(withUpstream) {
   return el;
 }
 
+// Waiting for the cell runs queued before this one (the kernel runs one thing at a time).
+export function queuedView() {
+  return h(
+    "div.cell-output.status-queued",
+    {},
+    h("div.output-bar", {}, h("span.output-status.running", {}, "queued: runs after the cells before it…")),
+  );
+}
+
 export function requestErrorView(message, on) {
   return h(
     "div.cell-output.status-failed",
