@@ -9,9 +9,12 @@
                      [--allow-origin ORIGIN ...] [--max-body-bytes N]
 
 Exit codes: 0 the run succeeded, 1 it failed, 2 usage or plan error, 130 interrupted.
-`init` copies the example workspace, the repository's `examples/` folder found next to the
-package in a source checkout (`Path(sluicegate.__file__).parents[2] / "examples"`); from an
-installed package pass `--from WORKSPACE`.
+`init` copies the example workspace that ships with the package (sluicegate/resources.py);
+`serve` with no workspace serves the user's copy of it in the user data folder, made on
+first use.
+
+Imports are lazy: `--help` and `run` must start fast (tests/cli/test_fast_start.py), so each
+command imports what it needs (`run` never loads the web stack).
 """
 
 from __future__ import annotations
@@ -24,8 +27,7 @@ from typing import Any
 
 import sluicegate
 from sluicegate.errors import NotFound, PlanError, SluicegateError
-from sluicegate.graph.yaml_safe import load_yaml_text
-from sluicegate.workspace.files import init_workspace, list_pipelines
+from sluicegate.resources import examples_dir
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -34,14 +36,11 @@ _EXIT_HELP = (
 )
 
 
-def examples_dir() -> Path:
-    """The example workspace of a source checkout: `<repo>/examples`."""
-    return Path(sluicegate.__file__).resolve().parents[2] / "examples"
-
-
 def parse_var(text: str) -> tuple[str, Any]:
     """`KEY=VALUE`, VALUE read as a YAML scalar (`0.2` float, `true` bool, `null` None);
     anything that is not a scalar, and the empty value, stays the string as typed."""
+    from sluicegate.graph.yaml_safe import load_yaml_text
+
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. --var a_sleep=0.2)")
@@ -93,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
         "bool, null None, anything else a string); repeat for several",
     )
     run.add_argument(
+        "--executor",
+        choices=("thread", "process", "ray"),
+        help="where block code runs unless a block sets its own `executor:` (default: the "
+        "pipeline's settings.executor, else thread): threads of this process, a pool of "
+        "worker processes (all cores, for CPU-bound Python), or a Ray cluster",
+    )
+    run.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="the Ray cluster for `executor: ray` blocks (e.g. 10.0.0.5:6379, or 'auto' for "
+        "the one `ray start` runs on this machine; default: settings.ray_address, else a "
+        "local cluster started for the run)",
+    )
+    run.add_argument(
         "--report",
         metavar="FILE",
         type=Path,
@@ -123,8 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "init",
         help="create a new workspace holding the example pipelines",
         description="Create a workspace in DIR (new or empty: nothing is overwritten) holding "
-        "the example pipelines. They come from the repository's examples/ folder in a source "
-        "checkout, or from --from.",
+        "the example pipelines that ship with Sluicegate, or the pipelines of --from.",
     )
     init.add_argument("dir", metavar="DIR", type=Path, help="the new workspace folder")
     init.add_argument(
@@ -132,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="source",
         metavar="WORKSPACE",
         type=Path,
-        help=f"copy the pipelines of this workspace instead (default: {examples_dir()})",
+        help="copy the pipelines of this workspace instead (default: the examples that ship "
+        "with Sluicegate)",
     )
     init.set_defaults(func=_init)
 
@@ -153,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve a workspace in the browser editor",
-        description="Serve WORKSPACE (default: the example workspace) on HOST:PORT. Runs and "
+        description="Serve WORKSPACE on HOST:PORT; with no WORKSPACE, your copy of the "
+        "example workspace in the user data folder ($XDG_DATA_HOME/sluicegate/examples, "
+        "by default ~/.local/share/sluicegate/examples), made on first use. Runs and "
         "notebook cells execute in a kernel child process; run history is kept in "
         "WORKSPACE/.sluicegate/history.db unless --database-url says otherwise.",
     )
@@ -215,6 +230,8 @@ def _run(args: argparse.Namespace) -> int:
         workspace=args.workspace,
         pipeline=args.pipeline,
         mode=args.mode,
+        executor=args.executor,
+        ray_address=args.ray_address,
         variables=dict(args.variables),
         report=args.report,
         store=args.store,
@@ -224,16 +241,25 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return run_command(opts)
     except NotFound as exc:
+        from sluicegate.workspace.files import list_pipelines
+
         names = ", ".join(list_pipelines(args.workspace)) or "none"
         raise NotFound(f"{exc} (pipelines in {args.workspace}: {names})") from None
 
 
 def _init(args: argparse.Namespace) -> int:
+    from sluicegate.workspace.files import init_workspace
+
     source = args.source or examples_dir()
     if not (source / "pipelines").is_dir():
         raise NotFound(
-            f"no example workspace at {source}: the examples ship with a source checkout; "
-            "pass --from WORKSPACE to copy another workspace"
+            f"no workspace at {source} (it has no pipelines/ folder): "
+            + (
+                "pass --from WORKSPACE, a folder holding pipelines/"
+                if args.source
+                else "this installation lacks its example workspace; reinstall sluicegate "
+                "or pass --from WORKSPACE"
+            )
         )
     names = init_workspace(args.dir, source)
     print(f"created workspace {args.dir} with pipelines: {', '.join(names)}")
@@ -266,7 +292,14 @@ def _serve(args: argparse.Namespace) -> int:
     from sluicegate.web.security import DEFAULT_MAX_BODY_BYTES
     from sluicegate.web.serve import ServeOptions, serve
 
-    workspace = (args.workspace or examples_dir()).resolve()
+    if args.workspace is None:
+        from sluicegate.resources import user_examples
+
+        workspace, made = user_examples()
+        done = "copied the example workspace to" if made else "serving the example workspace in"
+        print(f"{done} {workspace} (your copy, in the user data folder)", flush=True)
+    else:
+        workspace = args.workspace.resolve()
     if not (workspace / "pipelines").is_dir():
         raise NotFound(
             f"{workspace} is not a workspace: it has no pipelines/ folder; "

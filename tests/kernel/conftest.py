@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sluicegate.graph.build import load_pipeline
-from sluicegate.graph.settings import with_mode
+from sluicegate.graph.settings import with_executor, with_mode
 from sluicegate.kernel.api import LocalKernel, RunResult
 from sluicegate.kernel.hooks import RunHooks
 from sluicegate.kernel.live import LiveTelemetry
@@ -82,10 +82,13 @@ def run_fixture(workspace: Path):  # type: ignore[no-untyped-def]
         mode: str | None = None,
         variables: dict[str, Any] | None = None,
         store: Any = None,
+        executor: str | None = None,
     ) -> Outcome:
         topology = load_pipeline(workspace, name)
         if mode:
             topology = with_mode(topology, mode)  # type: ignore[arg-type]
+        if executor:
+            topology = with_executor(topology, executor)
         sink = RecordingSink()
         recorder = SampleRecorder()
         live = LiveTelemetry(sink)
@@ -99,3 +102,32 @@ def run_fixture(workspace: Path):  # type: ignore[no-untyped-def]
         return Outcome(result, sink, recorder, live)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():  # type: ignore[no-untyped-def]
+    """A local Ray cluster (2 CPUs) for the whole session, with the kernel's actors placed.
+    `make test` installs Ray (SLUICEGATE_REQUIRE_RAY=1): there a missing Ray fails."""
+    import os
+
+    try:
+        import ray
+    except ImportError:
+        if os.environ.get("SLUICEGATE_REQUIRE_RAY") == "1":
+            raise
+        pytest.skip("Ray is not installed (pip install 'sluicegate[ray]')")
+    from sluicegate.kernel.executors import pools
+
+    ray.init(num_cpus=2, include_dashboard=False, configure_logging=False, log_to_driver=False)
+    pool = pools.ray_pool(None)
+    pool.start()
+    yield pool
+    pools.shutdown()
+
+
+@pytest.fixture(params=["thread", "process", "ray"])
+def executor(request: pytest.FixtureRequest) -> str:
+    """Each executor in turn (Ray's cluster is started once, on first use)."""
+    if request.param == "ray":
+        request.getfixturevalue("ray_cluster")
+    return str(request.param)

@@ -195,3 +195,17 @@ def _with_exchange(mode: Resolved, exchange: Resolved) -> Resolved:
     if exchange.value == "blocking":
         return BlockingFull("full", "blocking exchange", pipelined)
     return pipelined
+
+
+def with_executor(
+    topology: Topology, executor: str | None, ray_address: str | None = None
+) -> Topology:
+    """The topology with the pipeline's `settings.executor` (and Ray address) replaced, as
+    `sluicegate run --executor` / `--ray-address` and the run view's choice do. A block's own
+    `executor:` still wins."""
+    changes: dict[str, Any] = {}
+    if executor is not None:
+        changes["executor"] = executor
+    if ray_address is not None:
+        changes["ray_address"] = ray_address
+    return dataclasses.replace(topology, settings=dataclasses.replace(topology.settings, **changes))

@@ -34,6 +34,7 @@ BLOCK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PIPELINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 Positive = Annotated[int, Field(ge=1)]
+Executor = Literal["thread", "process", "ray"]
 MAX_NAME = 128  # a block's file `<name>.py` stays well under the file system's 255 bytes
 
 
@@ -105,6 +106,9 @@ class RunSettingsSpec(_Model):
     log_max_bytes: Annotated[int, Field(ge=0)] | None = None
     log_max_lines: Annotated[int, Field(ge=0)] | None = None
     stall_warn_s: Annotated[float, Field(gt=0)] | None = None
+    executor: Executor | None = None
+    max_processes: Positive | None = None
+    ray_address: str | None = None
 
 
 class BlockSpec(_Model):
@@ -135,6 +139,8 @@ class BlockSpec(_Model):
     callbacks: list[str] = Field(default_factory=list)
     sensor_interval_s: Annotated[float, Field(gt=0)] = 60.0
     sensor_timeout_s: Annotated[float, Field(gt=0)] | None = None
+    executor: Executor | None = None
+    retries: Annotated[int, Field(ge=0)] = 0
 
     @field_validator("conditions", "callbacks")
     @classmethod

@@ -88,6 +88,8 @@ class BlockNode:
     callbacks: tuple[str, ...] = ()
     sensor_interval_s: float = 60.0
     sensor_timeout_s: float | None = None
+    executor: str | None = None  # thread | process | ray; None: the pipeline's settings.executor
+    retries: int = 0  # runs again when its worker process or Ray node is lost
 
     @property
     def kind(self) -> Literal["source", "transform", "sink"]:
@@ -114,6 +116,9 @@ class RunSettings:
     log_max_bytes: int = 1024 * 1024
     log_max_lines: int = 10_000
     stall_warn_s: float = 30.0
+    executor: str = "thread"  # thread | process | ray (a block's `executor:` wins)
+    max_processes: int | None = None  # the process pool's size; None: one per core
+    ray_address: str | None = None  # the Ray cluster; None: a local one started on demand
 
 
 @dataclass(frozen=True)

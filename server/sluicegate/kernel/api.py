@@ -21,6 +21,7 @@ from sluicegate.graph.topology import Topology
 from sluicegate.kernel import capture
 from sluicegate.kernel.block_loading import load_all
 from sluicegate.kernel.deadlock import DeadlockDetector
+from sluicegate.kernel.executors.choose import check_executors
 from sluicegate.kernel.hooks import HookList, RunHooks
 from sluicegate.kernel.memory import fewer_full_gc, tune_allocator
 from sluicegate.kernel.plan import plan_topology
@@ -76,6 +77,7 @@ class LocalKernel:
         spill_dir: Path | None = None,
         replay: Replay | None = None,
     ) -> RunResult:
+        check_executors(topology)
         loaded = load_blocks(topology)
         plans = plan_topology(topology, loaded)
         merged = {**topology.variables, **(variables or {})}
@@ -133,6 +135,7 @@ class LocalKernel:
         hooks.on_run_start(run_id=run_id, view=view)
         capture.install()
         try:
+            await asyncio.to_thread(run.executors.start)  # worker processes, a Ray cluster
             run.start()
             if self._cancel_requested.is_set():
                 run.stopper.stop(by_user=True)
@@ -144,6 +147,7 @@ class LocalKernel:
             run.logs.close()
             self._loop, self._run = None, None
             run.pool.shutdown(wait=False, cancel_futures=True)
+            run.executors.end()
             for edges in state.edges_by_static.values():
                 for edge in edges:
                     edge.release()

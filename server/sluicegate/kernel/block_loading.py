@@ -26,7 +26,7 @@ from sluicegate.kernel.addons import Fn, with_addons
 def load_all(topology: Topology) -> dict[str, LoadedBlock]:
     """Import every block file (and its add-on files) of the pipeline."""
     prepare_imports(topology)
-    prefix = f"sluicegate_blocks_{topology.pipeline}".replace("-", "_")
+    prefix = module_prefix(topology)
     loaded: dict[str, LoadedBlock] = {}
     errors: list[BlockLoadError] = []
     for name, node in topology.blocks.items():
@@ -45,7 +45,21 @@ def load_all(topology: Topology) -> dict[str, LoadedBlock]:
 
 def prepare_imports(topology: Topology) -> None:
     root = topology.root.resolve()
-    folders = [str(root), *sorted({str(n.path.parent) for n in topology.blocks.values()})]
+    prepare_paths(root, import_folders(topology))
+
+
+def import_folders(topology: Topology) -> list[str]:
+    """The folders block code imports from: the workspace root, then each pipeline folder."""
+    root = topology.root.resolve()
+    return [str(root), *sorted({str(n.path.parent) for n in topology.blocks.values()})]
+
+
+def module_prefix(topology: Topology) -> str:
+    """The package name block modules are loaded under (the same in every worker)."""
+    return f"sluicegate_blocks_{topology.pipeline}".replace("-", "_")
+
+
+def prepare_paths(root: Path, folders: list[str]) -> None:
     for folder in folders:
         if folder not in sys.path:
             sys.path.append(folder)

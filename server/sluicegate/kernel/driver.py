@@ -60,7 +60,7 @@ class Driver:
                 await self._read_all(e, single)
                 for e, single in zip(inst.inputs, self.single, strict=True)
             ]
-            await self._drive(self._once(functools.partial(fn, *args, **kwargs)))
+            await self._call_once(fn, args, kwargs)
             return self.captured
         # at most one multi-item input: planning refuses more (graph.replication)
         multi = [i for i, single in enumerate(self.single) if not single]
@@ -69,10 +69,16 @@ class Driver:
             for e, single in zip(inst.inputs, self.single, strict=True)
         ]
         if not multi:
-            await self._drive(self._once(functools.partial(fn, *values, **kwargs)))
+            await self._call_once(fn, values, kwargs)
             return self.captured
         await self._run_per_item(fn, kwargs, values, multi[0])
         return self.captured
+
+    async def _call_once(
+        self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+    ) -> None:
+        """One call of the block function with every input read; emit what it returns."""
+        await self._drive(self._once(functools.partial(fn, *args, **kwargs)))
 
     def _once(self, call: Callable[[], Any]) -> Iterator[Any]:
         """A lazy iterator over one call's items: user code starts on the first `next()`."""

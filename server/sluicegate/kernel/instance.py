@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sluicegate.blocks.loader import LoadedBlock
     from sluicegate.graph.topology import BlockNode
     from sluicegate.kernel.edge import Edge
+    from sluicegate.kernel.executors.remote import RemoteRun
     from sluicegate.kernel.logs import BlockLog
     from sluicegate.kernel.mage_outputs import Shaper
     from sluicegate.kernel.outlet import Outlet
@@ -100,6 +101,9 @@ class Instance:
         "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
     )
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
+    remote: RemoteRun | None = None  # while a worker process or Ray actor hosts its code
+    where: str | None = None  # the worker process or Ray node its code ran on
+    attempts: int = 0  # how often its code was started (more than once after a lost worker)
     block: str = field(init=False)  # node.name, read on every step of the run
     _uuid: tuple[tuple[str | None, ...], str] | None = field(default=None, init=False, repr=False)
 

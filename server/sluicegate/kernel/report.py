@@ -44,6 +44,9 @@ def build_report(
             else None,
             "children": None if children is None else {k: children[k] for k in _CHILD_COUNTS},
             "error": state["error"],
+            "executor": state["executor"],
+            "ran_on": state["ran_on"],
+            "retried": sum(1 for i in insts if i.attempts > 1),
         }
     for edge_id, state in view.edges().items():
         report["ports"][edge_id] = {

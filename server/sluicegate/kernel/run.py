@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
-import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ from sluicegate.kernel.callbacks import run_callbacks
 from sluicegate.kernel.context import BlockContext, BlockLogger
 from sluicegate.kernel.driver import Driver
 from sluicegate.kernel.edge import Edge
+from sluicegate.kernel.executors.choose import Executors
+from sluicegate.kernel.executors.messages import WorkerError
 from sluicegate.kernel.fanout import Combo, Fanout, Partition
 from sluicegate.kernel.handback import Handback
 from sluicegate.kernel.hooks import RunHooks
@@ -37,10 +37,12 @@ from sluicegate.kernel.mage_lineage import add_to_reduce, lineage_names, next_me
 from sluicegate.kernel.outlet import Outlet
 from sluicegate.kernel.plan import BlockPlan
 from sluicegate.kernel.ports_log import port_line
+from sluicegate.kernel.remote_driver import RemoteDriver
 from sluicegate.kernel.slots import Slots
 from sluicegate.kernel.state import RunState, block_phase
 from sluicegate.kernel.stopping import Stopper
 from sluicegate.kernel.store_port import RunStore
+from sluicegate.kernel.tracebacks import user_line, user_traceback
 from sluicegate.kernel.waiters import Waiters, wait_any
 from sluicegate.protocol.vocab import BlockPhase, ErrorDict, error_info
 
@@ -109,6 +111,7 @@ class Run:
             self.settings.max_threads, thread_name_prefix="sluicegate"
         )
         self.handback = Handback(self.loop)  # workers' results back to the loop, batched
+        self.executors = Executors(topology, run_id, variables, self.state.ran_on)
 
     # ---- creating block runs ----------------------------------------------------------
     def start(self) -> None:
@@ -280,9 +283,7 @@ class Run:
             self._log_ports(inst)
             self.set_phase(inst, "running")
             inst.set_activity("busy")
-            captured = await Driver(
-                self, inst, list(self.plans[inst.block].single_inputs)
-            ).execute()
+            captured = await self._driver(inst).execute()
             if inst.loaded.tests:
                 single = self.plans[inst.block].single_output
                 await run_tests(self, inst, captured, single_output=single)
@@ -309,6 +310,13 @@ class Run:
             self.finish(inst, "failed", _error(exc, path=inst.node.path))
             if not self.plans[inst.block].accepts_child_failure:  # on_child_failure (§4.12)
                 self.stopper.on_failure(inst)
+
+    def _driver(self, inst: Instance) -> Driver:
+        single = list(self.plans[inst.block].single_inputs)
+        pool = self.executors.pool_for(inst.block)
+        if pool is None:
+            return Driver(self, inst, single)
+        return RemoteDriver(self, inst, single, pool, self.executors)
 
     async def _replay(self, inst: Instance, items: list[Any]) -> None:
         """Re-run from failed blocks: emit the stored output of a run that succeeded before
@@ -492,35 +500,20 @@ class _Skip(Exception):
     """The start constraint can never hold."""
 
 
-_KERNEL_DIRS = (
-    str(Path(__file__).parents[1]),
-    str(Path(asyncio.__file__).parent),
-    str(Path(concurrent.futures.__file__).parents[1]),
-    threading.__file__,
-)
-
-
-def user_traceback(exc: BaseException) -> str:
-    """The traceback of user code only: kernel, asyncio and thread-pool frames left out."""
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if not f.filename.startswith(_KERNEL_DIRS)
-    ]
-    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-    return "".join(lines + traceback.format_exception_only(exc))
-
-
 def _error(
     exc: BaseException, *, with_traceback: bool = True, path: Path | None = None
 ) -> ErrorDict:
-    line = None
-    if path is not None:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
-        line = frames[-1].lineno if frames else None
+    if isinstance(exc, WorkerError):  # raised in a worker: its traceback came as text
+        failure = exc.failure
+        return error_info(
+            failure.type,
+            failure.message,
+            traceback=failure.traceback if with_traceback else None,
+            line=failure.line,
+        )
     return error_info(
         type(exc).__name__,
         str(exc),
         traceback=user_traceback(exc) if with_traceback else None,
-        line=line,
+        line=user_line(exc, path) if path is not None else None,
     )

@@ -48,6 +48,8 @@ class RunState:
         self.done_totals: dict[str, Totals] = {name: Totals() for name in blocks}
         self.edges_by_static: dict[str, list[Edge]] = {e: [] for e in topology.edges}
         self.reduced: set[str] = set()
+        # block -> worker process or Ray node -> block runs it hosted (remote executors only)
+        self.ran_on: dict[str, Counter[str]] = {name: Counter() for name in blocks}
         self.busy = 0  # block runs whose user code is on a worker thread now
         self.progress = 0  # bumped whenever items move or a phase changes (quiescence check)
         self.stopping = False

@@ -79,6 +79,8 @@ class Stopper:
 
     def cancel(self, inst: Instance) -> None:
         inst.cancel_requested = True
+        if inst.remote is not None:  # `context.cancel_requested` in the worker turns true
+            inst.remote.cancel()
         inst.phase_changed.wake()
         for edge in inst.inputs:
             edge.readable.wake()
@@ -98,9 +100,13 @@ class Stopper:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
                     ctypes.c_ulong(inst.thread_id), ctypes.py_object(Cancelled)
                 )
+            if inst.remote is not None:
+                inst.remote.interrupt()
         if stuck:
             self.scheduler.loop.call_later(ABANDON_AFTER_S, self._abandon)
 
     def _abandon(self) -> None:
         for inst in self.state.live_instances():
+            if inst.remote is not None:  # a worker process still in its code: end it
+                inst.remote.abandon()
             self.scheduler.finish(inst, "cancelled", reason="forced")

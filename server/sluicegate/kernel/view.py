@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sluicegate.kernel.edge_totals import EdgeTotals
+from sluicegate.kernel.executors.choose import executor_of
 from sluicegate.kernel.state import block_phase
 from sluicegate.protocol.derive import bp_level, fill_level, label, label_rank
 from sluicegate.protocol.vocab import ACTIVITY_TIMES, ActivityTime
@@ -94,6 +95,8 @@ class RunView:
             "internal_bytes": int(sum(i.internal_bytes for i in running)),
             "children": self.children(name),
             "error": self._first_error(name),
+            "executor": executor_of(run.topology.blocks[name], run.topology.settings),
+            "ran_on": dict(run.ran_on[name]) or None,
         }
         if one is None and not state["waiting_on"] and worst is not None:
             state["waiting_on"] = worst.waiting_on

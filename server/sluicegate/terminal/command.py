@@ -15,7 +15,7 @@ from rich.text import Text
 
 from sluicegate.atomic import atomic_write_text
 from sluicegate.graph.build import load_pipeline
-from sluicegate.graph.settings import with_mode
+from sluicegate.graph.settings import with_executor, with_mode
 from sluicegate.graph.topology import Topology
 from sluicegate.kernel.api import RunResult, new_run_id
 from sluicegate.kernel.metrics import MetricsFile
@@ -33,6 +33,8 @@ class RunOptions:
     workspace: Path
     pipeline: str
     mode: Literal["stream", "batch"] | None = None
+    executor: Literal["thread", "process", "ray"] | None = None
+    ray_address: str | None = None
     variables: dict[str, Any] | None = None
     report: Path | None = None
     store: bool = True
@@ -46,6 +48,8 @@ def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.st
     topology = load_pipeline(opts.workspace, opts.pipeline)
     if opts.mode is not None:
         topology = with_mode(topology, opts.mode)
+    if opts.executor is not None or opts.ray_address is not None:
+        topology = with_executor(topology, opts.executor, opts.ray_address)
     variables = dict(opts.variables or {})
     unknown = sorted(set(variables) - set(topology.variables))
     if unknown:
