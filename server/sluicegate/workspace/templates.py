@@ -1,6 +1,7 @@
 """The code a new block starts with: a Mage-style template, or a copy from the block library.
 
-The library is a folder of block files (`<repo>/blocks/`, e.g. `transforms/sort.py`), named
+The library is a folder of block files (`<repo>/blocks/`, shipped in the wheel as
+`sluicegate/_data/blocks/`; e.g. `transforms/sort.py`), named
 without `.py`: `from_library="transforms/sort"`.
 """
 
@@ -11,8 +12,9 @@ from pathlib import Path, PurePosixPath
 from sluicegate.errors import NotFound, PlanError
 from sluicegate.graph.confine import is_file
 from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.resources import library_dir
 
-DEFAULT_LIBRARY = Path(__file__).resolve().parents[3] / "blocks"
+DEFAULT_LIBRARY = library_dir()  # the wheel's copy when installed, else <repo>/blocks
 
 _FUNCTIONS = {
     "data_loader": ("load_data", "*args, **kwargs", "return []"),
