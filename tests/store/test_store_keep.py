@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from sluicegate.store import OutputStore, RunReader
-from sluicegate.store import reader as reader_module
+from sluicegate.store import OutputStore, RunReader, chunkdata
 from sluicegate.store.diskwriter import ByteQueue
 
 
@@ -113,7 +112,7 @@ def test_paging_reads_only_the_chunks_covering_the_page(
         loaded.append(chunk[0])
         return chunk
 
-    monkeypatch.setattr(reader_module.pickle, "loads", counting_loads)
+    monkeypatch.setattr(chunkdata.pickle, "loads", counting_loads)
     reader = store.reader("r1")
     assert reader.items("S", "S", offset=495, limit=10) == list(range(495, 505))
     assert loaded == [490, 500]

@@ -10,59 +10,19 @@ Storage errors are logged and counted; they never reach the caller.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import pickle
 import threading
 from collections import deque
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sluicegate.store.layout import (
-    DATA,
-    INDEX,
-    LOG,
-    RUNS,
-    VIEWS,
-    block_dir,
-    json_line,
-    write_json_atomic,
-)
-from sluicegate.store.meta import schema_of
-from sluicegate.store.preview import bounded_repr, preview
-from sluicegate.store.views import chunk_view
+from sluicegate.store.blockfiles import BlockFiles, Instance
+from sluicegate.store.layout import LOG, block_dir, write_json_atomic
 
+__all__ = ["ByteQueue", "DiskWriter", "Instance"]
 log = logging.getLogger(__name__)
 MAX_BATCH = 4096
 Op = tuple[Any, ...]
-_VIEW_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str)  # ASCII: fastest
-
-
-class Instance:
-    """One block run as the writer thread sees it; only that thread sets these fields."""
-
-    __slots__ = (
-        "block",
-        "described",
-        "disk_bytes",
-        "key",
-        "preview",
-        "schema",
-        "stored",
-        "unpicklable",
-        "uuid",
-    )
-
-    def __init__(self, block: str, uuid: str, key: tuple[int, ...]) -> None:
-        self.block, self.uuid, self.key = block, uuid, list(key)
-        self.described = False
-        self.preview: dict[str, Any] | None = None
-        self.schema: dict[str, Any] | None = None
-        self.stored = self.disk_bytes = self.unpicklable = 0
-
-    def describe(self, item: Any) -> None:
-        self.described = True
-        self.preview, self.schema = preview(item), schema_of(item)
 
 
 class ByteQueue:
@@ -95,32 +55,6 @@ class ByteQueue:
             self._not_full.notify_all()
 
 
-class _BlockFiles:
-    def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        self.data: BinaryIO = open(path / DATA, "ab", buffering=1 << 18)  # noqa: SIM115
-        self.views: BinaryIO = open(path / VIEWS, "ab", buffering=1 << 18)  # noqa: SIM115
-        self.index: BinaryIO = open(path / INDEX, "ab")  # noqa: SIM115
-        self.runs: BinaryIO = open(path / RUNS, "ab")  # noqa: SIM115
-        self.pos = self.data.tell()
-        self.view_pos = self.views.tell()
-        self.index_lines: list[bytes] = []
-        self.runs_lines: list[bytes] = []
-
-    def commit(self) -> None:
-        self.data.flush()
-        self.views.flush()
-        for lines, f in ((self.index_lines, self.index), (self.runs_lines, self.runs)):
-            if lines:
-                f.write(b"".join(lines))
-                f.flush()
-                lines.clear()
-
-    def close(self) -> None:
-        for f in (self.data, self.views, self.index, self.runs):
-            f.close()
-
-
 class DiskWriter:
     def __init__(self, run_dir: Path, max_queued_bytes: int) -> None:
         self.run_dir = run_dir
@@ -128,8 +62,8 @@ class DiskWriter:
         self.error_count = 0
         self._queue = ByteQueue(max_queued_bytes)
         self.put = self._queue.put
-        self._files: dict[str, _BlockFiles | None] = {}  # None: broken, ops are dropped
-        self._dirty: dict[str, _BlockFiles] = {}
+        self._files: dict[str, BlockFiles | None] = {}  # None: broken, ops are dropped
+        self._dirty: dict[str, BlockFiles] = {}
         self._log: BinaryIO | None = None
         self._log_lines: list[bytes] = []
         self._log_broken = False
@@ -179,12 +113,12 @@ class DiskWriter:
             write_json_atomic(self.run_dir / "run.json", info)
         return kind == "stop"
 
-    def _block(self, block: str) -> _BlockFiles | None:
+    def _block(self, block: str) -> BlockFiles | None:
         if block in self._files:
             files = self._files[block]
         else:
             self._files[block] = None  # stays None (broken) if opening fails
-            files = self._files[block] = _BlockFiles(block_dir(self.run_dir, block))
+            files = self._files[block] = BlockFiles(block_dir(self.run_dir, block))
         if files is not None:
             self._dirty[block] = files
         return files
@@ -193,21 +127,8 @@ class DiskWriter:
         if not inst.described:
             inst.describe(items[0])
         files = self._block(inst.block)
-        if files is None:
-            return
-        blob, bad = _dumps(items)
-        view = _VIEW_ENCODER.encode(chunk_view(items)).encode() + b"\n"
-        files.data.write(blob)
-        files.views.write(view)
-        line = {"uuid": inst.uuid, "key": inst.key, "first": first, "count": len(items)}
-        line.update(bytes=nbytes, offset=files.pos, length=len(blob))
-        line.update(view=[files.view_pos, len(view)])
-        files.index_lines.append(json_line(line))
-        files.pos += len(blob)
-        files.view_pos += len(view)
-        inst.stored += len(items)
-        inst.disk_bytes += len(blob)
-        inst.unpicklable += bad
+        if files is not None:
+            files.chunk(inst, items, first, nbytes)
 
     def _finish(self, inst: Instance, caller: dict[str, Any]) -> None:
         files = self._block(inst.block)
@@ -218,10 +139,7 @@ class DiskWriter:
         line.update(bytes_est=caller.pop("bytes_est"), kept=caller.pop("kept"))
         line.update(types=caller.pop("types"), schema=inst.schema, preview=inst.preview)
         line.update(caller)  # started_t, finished_t, error
-        line.update(stored=inst.stored, disk_bytes=inst.disk_bytes)
-        if inst.unpicklable:
-            line["unpicklable"] = inst.unpicklable
-        files.runs_lines.append(json_line(line))
+        files.finish(inst, line)
 
     def _commit(self) -> None:
         self._commit_log()
@@ -261,21 +179,3 @@ class DiskWriter:
             self._dirty.pop(block, None)
             with contextlib.suppress(Exception):
                 files.close()
-
-
-def _dumps(items: list[Any]) -> tuple[bytes, int]:
-    """Pickle a chunk; items that cannot be pickled are replaced by their repr string."""
-    try:
-        return pickle.dumps(items, protocol=5), 0
-    except Exception:
-        pass
-    safe: list[Any] = []
-    bad = 0
-    for item in items:
-        try:
-            pickle.dumps(item, protocol=5)
-            safe.append(item)
-        except Exception:
-            safe.append(bounded_repr(item))
-            bad += 1
-    return pickle.dumps(safe, protocol=5), bad

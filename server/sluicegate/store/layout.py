@@ -4,10 +4,12 @@
 <root>/<run_id>/run.json                    run summary, replaced atomically
 <root>/<run_id>/log.jsonl                   the run's log: one JSON line per kept line
 <root>/<run_id>/blocks/<block>/data.bin     append-only pickled chunks (lists of items)
+<root>/<run_id>/blocks/<block>/items/       Arrow and .npy files (`rowstreams.py`, `formats.py`)
 <root>/<run_id>/blocks/<block>/views.jsonl  one JSON line per chunk: a safe view of each item
 <root>/<run_id>/blocks/<block>/index.jsonl  one line per committed chunk, written after its data
 <root>/<run_id>/blocks/<block>/runs.jsonl   one line per finished block run
 ```
+docs/store.md documents the layout for users.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sluicegate.atomic import atomic_write_text
 RUN_JSON = "run.json"
 BLOCKS = "blocks"
 DATA = "data.bin"
+ITEMS = "items"
 VIEWS = "views.jsonl"
 INDEX = "index.jsonl"
 RUNS = "runs.jsonl"

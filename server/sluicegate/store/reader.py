@@ -6,23 +6,23 @@ only reads what was appended since its last call. Counts come from these lines.
 
 Two ways to read a page of items: `views` reads the JSON views the kernel wrote next to each
 chunk (`views.py`), and is what the server uses: it never runs user code. `items` unpickles
-the chunks that cover the page, which may run code named in the data: only the kernel process
-calls it (re-runs, notebook cells) and programs that trust the store, such as tests.
+the chunks that cover the page (`chunkdata.py`: pickle, Arrow or .npy), which may run code named
+in the data: only the kernel process calls it (re-runs, notebook cells) and programs that trust
+the store, such as tests and `sluicegate.open_run`.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-import pickle
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from sluicegate.errors import NotFound
+from sluicegate.store.chunkdata import BatchCache, ChunkFiles, Where, where
 from sluicegate.store.layout import (
     BLOCKS,
-    DATA,
     INDEX,
     RUN_JSON,
     RUNS,
@@ -64,9 +64,10 @@ class _Chunks:
 
     def __init__(self) -> None:
         self.starts: list[int] = []  # number of stored items before each chunk
-        self.spans: list[tuple[int, int]] = []  # (offset, length) in data.bin
+        self.where: list[Where] = []  # where each chunk's data is (`chunkdata.where`)
         self.views: list[tuple[int, int] | None] = []  # in views.jsonl; None: stored without
         self.stored = 0
+        self.key: list[int] = []  # the block run's key, from its first index line
 
     def covering(self, offset: int, limit: int) -> list[tuple[int, int, int]]:
         """(chunk, first item to take, how many) for the stored items offset..offset+limit."""
@@ -91,19 +92,23 @@ class _BlockView:
         self.chunks: dict[str, _Chunks] = {}
         self.lines: list[tuple[int, int]] = []  # runs.jsonl (offset, length), in order
         self.by_uuid: dict[str, int] = {}  # uuid -> position in self.lines
+        self.batches = BatchCache()
 
     def refresh(self) -> None:
         for _, raw in self._index.new_lines():
             try:
                 row = json.loads(raw)
-                uuid, count, span = row["uuid"], int(row["count"]), (row["offset"], row["length"])
+                uuid, count, at = row["uuid"], int(row["count"]), where(row)
                 view = row.get("view")
                 view_span = (int(view[0]), int(view[1])) if view else None
             except (ValueError, KeyError, TypeError, IndexError):
                 continue  # not a line this store wrote: skip it rather than fail the page
-            chunks = self.chunks.setdefault(uuid, _Chunks())
+            chunks = self.chunks.get(uuid)
+            if chunks is None:
+                chunks = self.chunks[uuid] = _Chunks()
+                chunks.key = list(row.get("key") or [])
             chunks.starts.append(chunks.stored)
-            chunks.spans.append(span)
+            chunks.where.append(at)
             chunks.views.append(view_span)
             chunks.stored += count
         for offset, raw in self._runs.new_lines():
@@ -177,6 +182,10 @@ class RunReader:
         at = view.by_uuid.get(uuid)
         return None if at is None else view.run_lines(at, at + 1)[0]
 
+    def stored_keys(self, block: str) -> dict[str, list[int]]:
+        """uuid -> key of every block run of `block` that stored items, finished or not."""
+        return {uuid: chunks.key for uuid, chunks in self._view(block).chunks.items()}
+
     def count(self, block: str, uuid: str) -> int:
         """The true number of items from the runs line; while the run is live, the number
         stored so far. Never reads item data."""
@@ -192,11 +201,10 @@ class RunReader:
         read."""
         chunks = self._chunks(block, uuid)
         out: list[Any] = []
-        with open(self._view(block).path / DATA, "rb") as f:
+        view = self._view(block)
+        with ChunkFiles(view.path, view.batches) as files:
             for i, skip, n in chunks.covering(offset, limit):
-                pos, length = chunks.spans[i]
-                f.seek(pos)
-                out.extend(pickle.loads(f.read(length))[skip : skip + n])
+                out.extend(files.read(chunks.where[i], skip, n))
         return out
 
     def views(self, block: str, uuid: str, offset: int = 0, limit: int = 50) -> list[Any]:
