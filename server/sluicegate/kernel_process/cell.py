@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sluicegate.errors import NotFound
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.subset import ancestors, subgraph
 from sluicegate.kernel.api import LocalKernel
@@ -62,11 +63,20 @@ def run_cell(
     upstream = ancestors(topology, command.block)
     part = subgraph(topology, upstream | {command.block})
     replay = None
-    if reuse_from and not command.run_upstream:
-        stored = reusable_outputs(store.reader(reuse_from))
+    if (reuse_from or command.reuse_blocks) and not command.run_upstream:
+        sources: dict[str, Any] = {}  # run id -> its reusable_outputs
 
         def replay(block: str, uuid: str) -> list[Any] | None:
-            return stored(block, uuid) if block in upstream else None
+            source = command.reuse_blocks.get(block, reuse_from)
+            if block not in upstream or source is None:
+                return None
+            if source not in sources:
+                try:
+                    sources[source] = reusable_outputs(store.reader(source))
+                except NotFound:  # its outputs were cleaned up: run the block instead
+                    sources[source] = lambda block, uuid: None
+            found: list[Any] | None = sources[source](block, uuid)
+            return found
 
     writer = store.start_run(
         run_id, {"pipeline": command.pipeline, "kind": "cell", "block": command.block}

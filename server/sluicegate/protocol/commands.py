@@ -40,6 +40,8 @@ class RunCell(WireModel):
     variables: dict[str, Any] = {}
     run_id: str | None = None
     reuse_from: str | None = None  # the run whose stored outputs stand in for the upstreams
+    # Per upstream block, the run holding its newest output (wins over `reuse_from`).
+    reuse_blocks: dict[str, str] = {}
 
 
 class Shutdown(WireModel):

@@ -13,11 +13,13 @@ from sluicegate.store import OutputStore
 from sluicegate.store.history import (
     HistoryWriter,
     create_tables,
+    lineage,
     make_engine,
     mark_interrupted,
     output_lines,
     queries,
 )
+from sluicegate.store.stale import newest_outputs
 
 log = logging.getLogger("sluicegate.session")
 
@@ -44,7 +46,14 @@ class HistoryBridge:
     def on_event(self, message: Message) -> None:
         self.writer.on_event(message.model_dump(by_alias=True))
 
-    def finish_run(self, run_id: str, status: str, error: str | None) -> None:
+    def finish_run(
+        self,
+        run_id: str,
+        status: str,
+        error: str | None,
+        *,
+        code_versions: dict[str, str] | None = None,
+    ) -> None:
         report: dict[str, Any] | None = None
         outputs: list[dict[str, Any]] | None = None
         try:
@@ -56,12 +65,22 @@ class HistoryBridge:
             pass
         except Exception:  # metadata is best effort; the run's status must still land
             log.exception("could not read the stored outputs of run %s", run_id)
+        report = lineage.with_code_versions(report, code_versions)
         self.writer.finish_run(run_id, status, error, report, outputs)
 
     def latest_run_id(self, pipeline: str) -> str | None:
         self.writer.flush()
         row = queries.latest_run(self.engine, pipeline)
         return row.id if row else None
+
+    def recent_runs(self, pipeline: str) -> list[lineage.RunFacts]:
+        """The pipeline's newest runs as the stale marks read them (`store.stale`)."""
+        self.writer.flush()
+        return lineage.recent_runs(self.engine, pipeline)
+
+    def newest_outputs(self, pipeline: str) -> dict[str, str]:
+        """Block -> the run holding its newest output (its newest successful execution)."""
+        return {b: run.run_id for b, run in newest_outputs(self.recent_runs(pipeline)).items()}
 
     def close(self) -> None:
         self.writer.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 from sluicegate.errors import Conflict, NotFound
 from sluicegate.graph.build import load_pipeline
+from sluicegate.graph.subset import ancestors
 from sluicegate.kernel.api import new_run_id
 from sluicegate.protocol import Message
 from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
@@ -29,6 +30,7 @@ from sluicegate.session.history_bridge import HistoryBridge
 from sluicegate.session.hub import Client, Hub
 from sluicegate.session.mirror import RunMirror
 from sluicegate.session.process import KernelProcess
+from sluicegate.workspace.code_versions import code_versions
 
 log = logging.getLogger("sluicegate.session")
 # A cancelled run gets its pipeline's `cancel_grace_s`, then the kernel's own forced cancel
@@ -101,6 +103,7 @@ class Session:
             self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
             assert self.active is not None
             self.active["mode"] = resolved_mode
+            self.active["code_versions"] = code_versions(self.workspace, pipeline)
             self.active["grace_s"] = topology.settings.cancel_grace_s
             command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
             self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
@@ -152,9 +155,16 @@ class Session:
                 raise NotFound(
                     f"pipeline '{pipeline}' has no block '{block}'; pick one of its blocks"
                 )
+            versions = await asyncio.to_thread(code_versions, self.workspace, pipeline)
             if self.active is not None:
                 self.active["grace_s"] = topology.settings.cancel_grace_s
+                self.active["code_versions"] = versions
             reuse = await asyncio.to_thread(self.history.latest_run_id, pipeline)
+            # Each upstream block's newest output, whichever run (pipeline or cell) made it:
+            # running B then C in the notebook gives C what B just computed.
+            newest = await asyncio.to_thread(self.history.newest_outputs, pipeline)
+            upstream = ancestors(topology, block)
+            sources = {b: run for b, run in newest.items() if b in upstream}
             self.history.start_run(
                 run_id, pipeline, "cell", topology.settings.mode, variables, None
             )
@@ -166,6 +176,7 @@ class Session:
                     variables=variables,
                     run_id=run_id,
                     reuse_from=reuse,
+                    reuse_blocks=sources,
                 )
             )
         except BaseException:
@@ -217,7 +228,9 @@ class Session:
                 future.set_result(message.model_dump(by_alias=True))
 
     def _end(self, run_id: str, status: str, error: str | None) -> None:
-        forced = bool(self.active and self.active["run_id"] == run_id and self.active.get("forced"))
+        mine = self.active if self.active and self.active["run_id"] == run_id else {}
+        forced = bool(mine.get("forced"))
+        versions = mine.get("code_versions")
         self._release(run_id)
         if self._cancel_timer is not None:
             self._cancel_timer.cancel()
@@ -226,7 +239,7 @@ class Session:
             note = "a block run did not stop and was cancelled by force; the kernel was restarted"
             error = f"{error}; {note}" if error else note
             self._restart_kernel("a block run was cancelled by force")
-        self.history.finish_run(run_id, status, error)
+        self.history.finish_run(run_id, status, error, code_versions=versions)
 
     # ---- the kernel died or must be restarted -------------------------------------------------
     def _exit_from_thread(self, reason: str) -> None:

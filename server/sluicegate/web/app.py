@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 import sluicegate
 from sluicegate.session.manager import Session
 from sluicegate.web import docs, errors, pages, ws
-from sluicegate.web.routes import blocks, layout, outputs, pipelines, runs, settings
+from sluicegate.web.routes import blocks, cells, layout, outputs, pipelines, runs, settings
 from sluicegate.web.security import SecurityMiddleware, SecurityOptions, generate_token
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
@@ -68,6 +68,7 @@ def create_app(
         pipelines.router,
         settings.router,
         blocks.router,
+        cells.router,
         runs.router,
         outputs.router,
         layout.router,
