@@ -15,6 +15,50 @@ import pytest
 from api_helpers import LiveSocket, live_socket, make_workspace, open_client
 from fastapi.testclient import TestClient
 
+import pg_support  # tests/pg_support.py
+
+# The modules that exercise run history run twice: on SQLite, then on a real Postgres server
+# (tests/pg_support.py), every test (and every module-wide fixture) with a new database
+# named by $SLUICEGATE_DATABASE_URL, which the server reads when no --database-url is given.
+ON_EVERY_DATABASE = {"test_runs_api", "test_run_history_api", "test_run_logs", "test_cells"}
+URL_ENV = "SLUICEGATE_DATABASE_URL"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.module.__name__ in ON_EVERY_DATABASE:
+        backends = ["sqlite", "postgres"]
+        metafunc.parametrize("database_backend", backends, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg_support.PostgresCluster]:
+    yield pg_support.cluster()
+    pg_support.stop_cluster()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """`sqlite` (the workspace's file), or `postgres`: a new database for the module."""
+    backend: str = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield backend
+        return
+    cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(URL_ENV, cluster.new_database())
+        yield backend
+
+
+@pytest.fixture(autouse=True)
+def database_per_test(database_backend: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    if database_backend == "sqlite":
+        yield
+        return
+    cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(URL_ENV, cluster.new_database())
+        yield
+
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(TESTS), str(TESTS / "web")]  # pg_support, api_helpers
+import pg_support  # tests/pg_support.py
 
-import pg_support  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "web"))  # api_helpers
 
 
 @pytest.fixture(scope="session")

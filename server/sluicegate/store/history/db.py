@@ -1,13 +1,15 @@
 """The history database: engine, tables, bulk writes, and the clean-up at server start.
 
 SQLite in the workspace by default (`<workspace>/.sluicegate/history.db`, WAL, usable from the
-writer thread and the request threadpool); any SQLAlchemy URL otherwise, e.g.
-`postgresql+psycopg://user@host/sluicegate` (the driver is then the user's to install).
+writer thread and the request threadpool); any SQLAlchemy URL otherwise (`--database-url` or
+$SLUICEGATE_DATABASE_URL), e.g. `postgresql+psycopg://user@host/sluicegate` (psycopg 3: the
+`sluicegate[postgres]` extra; tested against a real Postgres server).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,16 +38,23 @@ from sluicegate.protocol.vocab import (
     TERMINAL_PHASES,
     error_info,
 )
+from sluicegate.store.history import postgres
 from sluicegate.store.history.migrate import migrate, where
 from sluicegate.store.history.models import BlockRunRow, EventRow, RunRow, table
 
 DB_FILE = "history.db"
+URL_ENV = "SLUICEGATE_DATABASE_URL"
 # Compact, and never fails a flush over a value JSON cannot encode (written as its `str`).
 encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
 INTERRUPTED = (
     "The server stopped while this run was in progress; it was marked interrupted at the next "
     "start. Run the pipeline again, or re-run from its failed blocks."
 )
+
+
+def _postgres_json(value: Any) -> str:
+    """A module-level function: psycopg keeps one JSON dumper per function it is given."""
+    return postgres.without_nul(encode_json(value))
 
 
 def default_url(workspace: Path) -> str:
@@ -55,10 +64,16 @@ def default_url(workspace: Path) -> str:
 
 
 def make_engine(url: str | None, workspace: Path) -> Engine:
-    """An engine for `url`, or for the workspace's SQLite file when `url` is None."""
+    """An engine for `url`; when it is None, for $SLUICEGATE_DATABASE_URL (a URL that names a
+    password stays out of the process list there), else for the workspace's SQLite file."""
+    url = url or os.environ.get(URL_ENV) or None
     try:
         parsed = make_url(url or default_url(workspace))
-        if parsed.get_backend_name() != "sqlite":
+        backend = parsed.get_backend_name()
+        if backend == "postgresql":
+            engine = create_engine(parsed, pool_pre_ping=True, json_serializer=_postgres_json)
+            return postgres.configure(engine)
+        if backend != "sqlite":
             return create_engine(parsed, pool_pre_ping=True, json_serializer=encode_json)
     except (ArgumentError, ImportError) as exc:
         raise UsageError(
