@@ -121,6 +121,8 @@ def test_wheel_and_sdist_carry_the_app_the_examples_and_the_library(installed: I
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert "sluicegate/web/static/dist/app.js" in names
     assert "sluicegate/web/static/dist/app.css" in names
+    assert "sluicegate/web/static/dist/elk-worker.js" in names  # the graph layout's worker
+    assert [n for n in names if n.startswith("sluicegate/web/static/dist/chunk-")]  # pages' code
     assert "sluicegate/_data/examples/pipelines/seed_stream/pipeline.yaml" in names
     assert "sluicegate/_data/blocks/transforms/sort.py" in names
     assert not [n for n in names if n.endswith(".map") or "__pycache__" in n or ".sluicegate" in n]

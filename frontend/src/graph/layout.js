@@ -1,9 +1,11 @@
 // Graph layout with elkjs (layered, left to right, orthogonal edges). We fix where the
 // ports sit on each node (inputs on the left, outputs on the right) and give every edge a
-// label box, so ELK leaves room for the buffer gauge drawn there. No worker: the graphs
-// are small and the layout runs once per structural change. Nodes the user dragged keep
+// label box, so ELK leaves room for the buffer gauge drawn there. ELK runs in a web worker
+// (engine() below); the layout runs once per structural change. Nodes the user dragged keep
 // their saved place (graph.positions, from layout.yaml): placeNodes() moves them there and
 // routes the edges that touch them (routeEdge), also while a node is being dragged.
+
+import ELK from "elkjs/lib/elk-api.js";
 
 export const NODE_W = 200;
 export const HEADER_H = 30;
@@ -11,13 +13,21 @@ export const PORT_GAP = 24;
 export const GAUGE_W = 120;
 export const GAUGE_H = 38;
 
-// elkjs is evaluated on the first layout, not when the page loads: pages without a graph
-// never pay for it, and the run view's start is split into shorter tasks.
+// elkjs runs in a web worker (dist/elk-worker.js, elkjs's own worker script, copied there by
+// scripts/build.mjs), started on the first layout: the page never downloads or evaluates its
+// 1.6 MB before the first paint, and a layout never blocks the page. The bundle holds only
+// elkjs's small message API; the worker script sits beside the bundle's chunks.
 let elk = null;
 async function engine() {
   if (!elk) {
-    const { default: ELK } = await import("elkjs/lib/elk.bundled.js");
-    elk = new ELK();
+    const workerUrl = new URL("elk-worker.js", import.meta.url).href;
+    elk = new ELK({
+      workerFactory: () => {
+        const worker = new Worker(workerUrl);
+        worker.addEventListener("error", (e) => console.error(`graph layout worker ${workerUrl}:`, e.message));
+        return worker;
+      },
+    });
   }
   return elk;
 }
