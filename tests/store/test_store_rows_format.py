@@ -1,0 +1,158 @@
+"""Rows (flat dicts) are stored as Arrow record batches only when they read back equal, types,
+missing keys and key order included; otherwise they are pickled. Either way they read back
+exactly as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import OrderedDict
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from formats_helpers import formats, read_back, same, store_chunks
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sluicegate.store import OutputStore
+from sluicegate.store import formats as formats_module
+
+
+class Name(str):
+    """A str subclass: Arrow would give back a plain str."""
+
+
+ARROW_ROWS: dict[str, list[Any]] = {
+    "ints floats strings bools": [
+        {"id": 1, "x": 1.5, "name": "a", "ok": True},
+        {"id": 2, "x": -0.0, "name": "ü ✓", "ok": False},
+    ],
+    "None in any column": [
+        {"id": None, "x": 1.0, "name": None},
+        {"id": 3, "x": None, "name": "b"},
+    ],
+    "a column of only None": [{"a": 1, "b": None}, {"a": 2, "b": None}],
+    "bytes": [{"blob": b"\x00\xff"}, {"blob": b""}],
+    "naive timestamps and dates": [
+        {"t": dt.datetime(2026, 1, 2, 3, 4, 5, 678901), "d": dt.date(2026, 1, 2)},
+        {"t": dt.datetime(1970, 1, 1), "d": None},
+    ],
+    "64-bit ints at the edges": [{"n": -(1 << 63)}, {"n": (1 << 63) - 1}],
+    "infinities": [{"x": math.inf}, {"x": -math.inf}],
+}
+
+PICKLED_ROWS: dict[str, list[Any]] = {
+    "a missing key": [{"a": 1, "b": 2}, {"a": 3}],
+    "another key order": [{"a": 1, "b": 2}, {"b": 3, "a": 4}],
+    "ints and floats in one column": [{"x": 1}, {"x": 2.5}],
+    "bools and ints in one column": [{"x": True}, {"x": 2}],
+    "a tz-aware timestamp": [{"t": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}],
+    "a nested dict": [{"a": {"b": 1}}],
+    "a list value": [{"a": [1, 2]}],
+    "a tuple value": [{"a": (1, 2)}],
+    "a non-string key": [{1: "a"}],
+    "a dict subclass": [OrderedDict(a=1)],
+    "an int past 64 bits": [{"n": 1 << 64}],
+    "a lone surrogate": [{"s": "\udc80"}],
+    "an empty dict": [{}],
+    "a dict among other items": [{"a": 1}, 5],
+    "a str subclass value": [{"s": Name("x")}],
+}
+
+
+@pytest.mark.parametrize("rows", ARROW_ROWS.values(), ids=ARROW_ROWS.keys())
+def test_rows_arrow_keeps_exactly_are_stored_as_arrow(store: OutputStore, rows: list[Any]) -> None:
+    block = store_chunks(store, [rows])
+    assert formats(block) == ["rows"]
+    assert same(read_back(store), rows)
+
+
+@pytest.mark.parametrize("rows", PICKLED_ROWS.values(), ids=PICKLED_ROWS.keys())
+def test_rows_arrow_would_change_are_pickled_and_read_back_equal(
+    store: OutputStore, rows: list[Any]
+) -> None:
+    block = store_chunks(store, [rows])
+    assert formats(block) == ["pickle"]
+    back = read_back(store)
+    assert same(back, rows)
+
+
+def test_nan_comes_back_as_nan(store: OutputStore) -> None:
+    block = store_chunks(store, [[{"x": math.nan}, {"x": 1.0}]])
+    assert formats(block) == ["rows"]
+    back = read_back(store)
+    assert type(back[0]["x"]) is float and math.isnan(back[0]["x"]) and back[1] == {"x": 1.0}
+
+
+def test_a_block_of_rows_is_one_arrow_stream_other_tools_read(store: OutputStore) -> None:
+    chunks = [[{"i": i, "s": str(i)} for i in range(j, j + 3)] for j in range(0, 9, 3)]
+    block = store_chunks(store, chunks)
+    files = sorted((block / "items").iterdir())
+    assert [f.name for f in files] == ["000001.arrows"]
+    table = pa.ipc.open_stream(files[0].read_bytes()).read_all()
+    assert table.to_pylist() == [row for chunk in chunks for row in chunk]
+    assert table.schema.names == ["i", "s"]
+
+
+def test_rows_with_other_columns_go_to_another_stream_and_keep_their_order(
+    store: OutputStore,
+) -> None:
+    chunks = [[{"a": 1}], [{"b": "x"}], [{"a": 2}], [{"a": 3.5}]]
+    block = store_chunks(store, chunks)
+    assert formats(block) == ["rows"] * 4
+    assert sorted(p.name for p in (block / "items").iterdir()) == [
+        "000001.arrows",
+        "000002.arrows",
+        "000003.arrows",
+    ]
+    assert same(read_back(store), [row for chunk in chunks for row in chunk])
+
+
+def test_children_rows_share_batches_and_each_child_reads_its_own(store: OutputStore) -> None:
+    run = store.start_run("r1", {})
+    for i in range(300):
+        out = run.open("D", f"D:{i}", (i,), keep="all", budget_bytes=1 << 20)
+        out.add([{"i": i, "j": j} for j in range(i % 3)], 64, exact=False)
+        out.finish("succeeded")
+    run.finish_run("succeeded", {})
+    reader = store.reader("r1")
+    for i in (0, 1, 2, 150, 299):
+        assert same(reader.items("D", f"D:{i}"), [{"i": i, "j": j} for j in range(i % 3)])
+    stream = store.root / "r1" / "blocks" / "D" / "items" / "000001.arrows"
+    assert pa.ipc.open_stream(stream.read_bytes()).read_all().num_rows == 300  # 0+1+2 per 3
+
+
+def test_without_pyarrow_rows_are_pickled(store: OutputStore, monkeypatch: Any) -> None:
+    monkeypatch.setattr(formats_module, "_arrow", False)
+    rows = ARROW_ROWS["ints floats strings bools"]
+    block = store_chunks(store, [rows])
+    assert formats(block) == ["pickle"]
+    assert not (block / "items").exists()
+    assert same(read_back(store), rows)
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(1 << 70), max_value=1 << 70),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.datetimes(),
+    st.dates(),
+)
+_ROWS = st.lists(
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), _SCALARS, max_size=3), min_size=1, max_size=6
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chunks=st.lists(_ROWS, min_size=1, max_size=3))
+def test_any_rows_read_back_exactly(tmp_path_factory: Any, chunks: list[list[Any]]) -> None:
+    """Whatever mix of keys, orders and types: what is read is what was stored."""
+    store = OutputStore(tmp_path_factory.mktemp("s"))
+    store_chunks(store, chunks)
+    assert same(read_back(store), [row for chunk in chunks for row in chunk])
