@@ -69,6 +69,7 @@ export const api = {
   addEdge: (p, body, version) => request("POST", `/api/pipelines/${enc(p)}/edges`, body, version),
   removeEdge: (p, id, version) => request("DELETE", `/api/pipelines/${enc(p)}/edges/${enc(id)}`, undefined, version),
   runCell: (p, b, body = {}) => request("POST", `/api/pipelines/${enc(p)}/blocks/${enc(b)}/run`, body),
+  staleCells: (p) => request("GET", `/api/pipelines/${enc(p)}/stale`),
   startRun: (p, body = {}) => request("POST", `/api/pipelines/${enc(p)}/runs`, body),
   runs: (query = {}) => request("GET", `/api/runs?${new URLSearchParams(query)}`),
   run: (id) => request("GET", `/api/runs/${enc(id)}`),

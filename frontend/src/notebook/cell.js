@@ -5,6 +5,7 @@ import { h } from "../core/dom.js";
 import { cellHead } from "./cell_head.js";
 import { createEditor, markError, replaceDoc } from "./editor.js";
 import { queuedView, requestErrorView, resultView, runningView } from "./output.js";
+import { staleNotice } from "./stale.js";
 
 const LINE_PX = 20.15; // 13px code at line-height 1.55 (editor.js theme)
 
@@ -29,12 +30,14 @@ export class Cell {
     this.head = cellHead(name, { save: () => this.save(), run: () => this.run(), stop: () => this.stop() });
     this.notice = h("div.cell-notice", { hidden: true });
     this.problems = h("div.cell-problems");
+    this.staleSlot = h("div.cell-stale-slot");
     this.editorHost = h("div.cell-editor");
     this.output = h("div.cell-output-slot");
     this.el = h(
       "section.cell",
       { dataset: { block: name }, "aria-label": `block ${name}` },
       this.head.el,
+      this.staleSlot,
       this.notice,
       this.problems,
       this.editorHost,
@@ -51,6 +54,14 @@ export class Cell {
     for (const w of meta.warnings)
       problems.push(h("div.cell-problem.warning", {}, w.port ? `port ${w.port}: ${w.message}` : w.message));
     this.problems.replaceChildren(...problems);
+  }
+
+  // The server's stale mark for this block ({stale, reasons, last_run}), or null.
+  setStale(mark) {
+    this.staleMark = mark;
+    this.el.classList.toggle("stale", Boolean(mark && mark.stale));
+    const notice = staleNotice(mark);
+    this.staleSlot.replaceChildren(...(notice ? [notice] : []));
   }
 
   // The block as read from disk: {file, code, version, error}.

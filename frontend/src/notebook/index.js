@@ -13,6 +13,7 @@ import { openInspectorDrawer } from "./drawer.js";
 import { lazyEditors } from "./lazy.js";
 import { graphOrder, inputsOf, kindOf } from "./order.js";
 import { MOD, openShortcuts, pageKeys } from "./shortcuts.js";
+import { staleMarks } from "./stale.js";
 import "./notebook.css";
 
 export function mountNotebook(root, { pipeline, data }) {
@@ -33,6 +34,16 @@ export function mountNotebook(root, { pipeline, data }) {
     },
     "Save all",
   );
+  let staleList = [];
+  const runStale = h(
+    "button.notebook-run-stale",
+    {
+      hidden: true,
+      title: "run the stale cells in graph order (stops at the first that fails)",
+      on: { click: () => runStaleCells() },
+    },
+    "Run stale cells",
+  );
   const banner = h("div.notebook-banner", { hidden: true });
   const bar = h(
     "div.notebook-bar",
@@ -41,6 +52,7 @@ export function mountNotebook(root, { pipeline, data }) {
     h("span.spacer"),
     unsaved,
     saveAll,
+    runStale,
     h(
       "button.notebook-keys",
       { title: "keyboard shortcuts (?)", on: { click: () => openShortcuts() } },
@@ -78,8 +90,36 @@ export function mountNotebook(root, { pipeline, data }) {
       runs = done.catch(() => null);
       return done;
     },
-    ran: () => {},
+    ran: () => marks.refresh(),
   };
+
+  const marks = staleMarks(pipeline, (data) => {
+    for (const [name, cell] of cells) cell.setStale(data.blocks[name] || null);
+    staleList = data.stale.filter((name) => cells.has(name));
+    runStale.hidden = staleList.length === 0 && !runStale.classList.contains("busy");
+    if (!runStale.classList.contains("busy"))
+      runStale.textContent = `Run ${staleList.length} stale ${staleList.length === 1 ? "cell" : "cells"}`;
+  });
+
+  // Run the stale cells in graph order, one after another; stop at the first that fails
+  // (its downstream would read an output that is not there).
+  async function runStaleCells() {
+    if (runStale.classList.contains("busy")) return;
+    const names = [...staleList];
+    runStale.classList.add("busy");
+    runStale.disabled = true;
+    try {
+      for (const [i, name] of names.entries()) {
+        runStale.textContent = `Running stale cells ${i + 1}/${names.length}…`;
+        const result = await cells.get(name)?.run();
+        if (!result || result.status !== "succeeded") break;
+      }
+    } finally {
+      runStale.classList.remove("busy");
+      runStale.disabled = false;
+      await marks.now();
+    }
+  }
 
   // The focused cell, else the last edited one, if it has unsaved edits.
   function saveTarget() {
@@ -149,6 +189,7 @@ export function mountNotebook(root, { pipeline, data }) {
       banner.textContent = `Pipeline ${pipeline} was deleted on disk.`;
       return;
     }
+    marks.refresh();
     if (msg.spec) update(msg.spec);
     else if (msg.change === "block" && msg.block && msg.code != null) cells.get(msg.block)?.disk(msg.code);
     else if (msg.error) {
@@ -160,9 +201,14 @@ export function mountNotebook(root, { pipeline, data }) {
 
   const unsubscribe = live.subscribe((changes) => {
     for (const msg of changes.events) {
+      // A run ended (run events name no pipeline): the marks may have changed.
+      if (msg.kind === "run" && ["succeeded", "failed", "cancelled"].includes(msg.to)) marks.refresh();
       if (msg.pipeline !== pipeline) continue;
       if (msg.kind === "pipeline_changed") onChange(msg);
-      else if (msg.kind === "cell_result") cells.get(msg.block)?.remoteResult(msg);
+      else if (msg.kind === "cell_result") {
+        cells.get(msg.block)?.remoteResult(msg);
+        marks.refresh();
+      }
     }
   });
 
@@ -175,6 +221,7 @@ export function mountNotebook(root, { pipeline, data }) {
   window.addEventListener("beforeunload", beforeUnload);
 
   update(data);
+  marks.now();
   return {
     update,
     focusBlock(name) {
@@ -184,6 +231,7 @@ export function mountNotebook(root, { pipeline, data }) {
     destroy() {
       unsubscribe();
       removeKeys();
+      marks.stop();
       editors.disconnect();
       window.removeEventListener("beforeunload", beforeUnload);
       for (const cell of cells.values()) cell.destroy();
