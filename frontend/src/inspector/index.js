@@ -62,7 +62,8 @@ export function mountInspector(root, initial) {
     if (selected && selected.uuid !== block)
       crumbs.push(h("span.insp-sep", {}, "›"), h("span.insp-uuid", {}, selected.uuid));
     const facts = [];
-    if (selected && selected.items_out != null) facts.push(`${selected.items_out} items out`);
+    if (selected && selected.items_out != null)
+      facts.push(`${selected.items_out} ${selected.items_out === 1 ? "item" : "items"} out`);
     if (selected && selected.started_t && selected.finished_t)
       facts.push(fmtDuration(selected.finished_t - selected.started_t));
     const runLink =
@@ -110,8 +111,7 @@ export function mountInspector(root, initial) {
       `div.insp-body${picker ? ".with-children" : ""}`,
       {},
       picker ? h("aside.insp-picker", {}, picker.el) : null,
-      main,
-      side,
+      h("div.insp-detail", {}, main, side),
     );
     el.replaceChildren(head(found.run, block, selected), body);
   }

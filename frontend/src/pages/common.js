@@ -1,6 +1,9 @@
 // Bits every page uses: status pills, relative times, toasts, and the lazy loaders of the
 // notebook and inspector modules (built by another part of the app; a page works without them).
 import { h } from "../core/dom.js";
+import { toast } from "../core/toast.js";
+
+export { toast, clearErrorToasts } from "../core/toast.js";
 
 export function statusPill(status) {
   const s = status || "never run";
@@ -24,26 +27,9 @@ export function duration(s) {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-let toastBox = null;
-export function toast(message, kind = "error", ms = 7000) {
-  if (!toastBox) {
-    toastBox = h("div.toasts", { role: "status", "aria-live": "polite" });
-    document.body.append(toastBox);
-  }
-  const el = h(
-    `div.toast-item.toast-${kind}`,
-    {},
-    h("div.toast-text", {}, message),
-    h("button.toast-close", { title: "dismiss", on: { click: () => el.remove() } }, "×"),
-  );
-  toastBox.append(el);
-  setTimeout(() => el.remove(), ms);
-  return el;
-}
-
 export function reportError(err) {
   console.error(err);
-  toast(err && err.message ? err.message : String(err), "error");
+  return toast(err && err.message ? err.message : String(err), "error");
 }
 
 // The notebook and the inspector are loaded on demand; if their module is missing from this

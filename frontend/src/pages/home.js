@@ -35,15 +35,20 @@ export function mountHome(root) {
     ),
   );
 
+  // An error from an earlier load goes away once a load succeeds (the server is back).
+  let loadError = null;
   async function load() {
     try {
       const [pipelines, runs] = await Promise.all([api.pipelines(), api.runs({ limit: 10 })]);
+      if (loadError) loadError.close();
+      loadError = null;
       renderCards(cards, pipelines);
       clear(recent).append(
         runs.items.length ? runsTable(runs.items) : h("p.muted", {}, "No runs yet. Open a pipeline and press Run."),
       );
     } catch (err) {
-      reportError(err);
+      if (loadError) loadError.close();
+      loadError = reportError(err);
     }
   }
   load();

@@ -2,7 +2,12 @@
 import { h } from "../core/dom.js";
 import { statusPill, ago, duration } from "./common.js";
 
+// In a scroll box of its own: a narrow screen scrolls the table, never the page.
 export function runsTable(runs, { pipelineColumn = true } = {}) {
+  return h("div.table-scroll", {}, table(runs, pipelineColumn));
+}
+
+function table(runs, pipelineColumn) {
   return h(
     "table.runs-table",
     {},

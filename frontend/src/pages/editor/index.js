@@ -12,6 +12,7 @@ import { runLauncher } from "../../run/controls.js";
 import { createPalette } from "./palette.js";
 import { problemsBar } from "./problems.js";
 import { createTabs } from "./tabs.js";
+import { foldToggle } from "../../core/collapse.js";
 import { reportError, statusPill, ago, loadNotebook, unavailable } from "../common.js";
 import "../pages.css";
 import "./editor.css";
@@ -32,7 +33,9 @@ export function mountEditor(root, { pipeline }) {
   const problems = problemsBar(state);
   const graphHost = h("div.graph-host");
   const stale = h("div.stale-banner", { hidden: true });
-  const body = h("div.editor-body", {}, createPalette(state), h("div.graph-col", {}, stale, graphHost));
+  const palette = createPalette(state);
+  const graphCol = h("div.graph-col", {}, stale, graphHost);
+  const body = h("div.editor-body", {}, palette, graphCol);
   const notebookHost = h("div.notebook-host", { hidden: true });
   const tabs = createTabs({ onChange: (tab) => showTab(tab) });
   root.append(
@@ -59,6 +62,12 @@ export function mountEditor(root, { pipeline }) {
     onConnect: (edge) => mutate((v) => api.addEdge(pipeline, edge, v)),
   });
   const panel = createPanel(body, state);
+  // The palette and the settings panel fold away (remembered), leaving the graph more room.
+  const folds = [
+    foldToggle({ key: "palette", target: palette, open: "«", shut: "» Blocks", title: "the block palette" }),
+    foldToggle({ key: "editor-panel", target: panel.el, open: "»", shut: "« Settings", title: "the settings panel" }),
+  ];
+  graphCol.append(h("div.fold-bar", {}, folds[0].button, h("span.grow"), folds[1].button));
   view.svg.addEventListener("dblclick", (ev) => {
     const node = ev.target.closest(".node");
     if (node) openCode(node.dataset.block);
@@ -127,7 +136,8 @@ export function mountEditor(root, { pipeline }) {
 
   // fn(version) makes one change based on `version`, pipeline.yaml as this page shows it. When
   // the file changed on disk first (412: nothing was written), the page shows it as it is now
-  // and asks before making the change on top of it.
+  // and asks before making the change on top of it. -> true once the change is saved (a caller
+  // keeps what the user typed otherwise).
   let version = null;
   async function mutate(fn) {
     try {
@@ -142,12 +152,14 @@ export function mountEditor(root, { pipeline }) {
             "Changed on disk: pipeline.yaml was edited in another editor since this page read it, so your change was not saved. The page now shows the file as it is. Make your change on top of it?",
           )
         )
-          return;
+          return false;
         data = await fn(version);
       }
       if (data && data.name) await apply(data);
+      return true;
     } catch (err) {
       reportError(err);
+      return false;
     }
   }
 
@@ -178,7 +190,7 @@ export function mountEditor(root, { pipeline }) {
           ? h(
               "a.last-run-link",
               { href: `/runs/${encodeURIComponent(run.id)}`, title: run.id },
-              "last run ",
+              h("span.last-run-word", {}, "last run "),
               statusPill(run.status),
               h("span.muted", {}, ` ${ago(run.created_t)}`),
             )

@@ -30,12 +30,23 @@ export function createPalette(ctx) {
     KINDS.map(([v, label, help]) => h("option", { value: v, title: help }, label)),
   );
   kind.value = "transformer";
+  const error = h("div.form-error", { role: "alert" });
+  // -> true when the block was added; on an error the name stays in the field to fix it.
   const add = async (body) => {
-    await ctx.mutate(async (version) => {
-      const data = await api.addBlock(ctx.pipeline, body, version);
-      ctx.select({ type: "block", name: body.name });
-      return data;
+    error.textContent = "";
+    let problem = null;
+    const saved = await ctx.mutate(async (version) => {
+      try {
+        const data = await api.addBlock(ctx.pipeline, body, version);
+        ctx.select({ type: "block", name: body.name });
+        return data;
+      } catch (err) {
+        problem = err;
+        throw err;
+      }
     });
+    if (!saved && problem) error.textContent = problem.message;
+    return saved;
   };
   const form = h(
     "form.palette-new",
@@ -49,14 +60,15 @@ export function createPalette(ctx) {
               kind.value === "data_loader" ? "load" : kind.value === "data_exporter" ? "export" : "transform",
               taken(),
             );
-          await add({ name: chosen, kind: kind.value });
-          name.value = "";
+          if (await add({ name: chosen, kind: kind.value })) name.value = "";
+          else name.focus();
         },
       },
     },
     h("label", {}, "Name", name),
     h("label", {}, "Kind", kind),
     h("button.primary", { type: "submit" }, "+ Add block"),
+    error,
   );
   const library = h("ul.library", { "aria-label": "block library" }, h("li.muted", {}, "loading…"));
   api

@@ -2,6 +2,7 @@
 // while it runs), and the controls: cancel, re-run, re-run from failed, start a new run.
 import { h, clear } from "../../core/dom.js";
 import { runActions, runLauncher } from "../../run/controls.js";
+import { setCutText } from "../../core/ellipsis.js";
 import { statusPill, duration } from "../common.js";
 
 export function runHeader({ runId, onStarted }) {
@@ -9,9 +10,17 @@ export function runHeader({ runId, onStarted }) {
   const facts = h("span.run-facts");
   const launcherSlot = h("div.launcher-slot");
   const actions = runActions({ runId, onStarted });
-  const title = h("h1.mono", { title: runId }, runId);
-  const crumbs = h("div.crumbs", {}, h("a.pipeline-link", { href: "#" }, "…"), h("span.sep", {}, "/"), title);
-  const el = h("div.run-head", {}, crumbs, status, facts, h("div.grow"), actions.el, h("span.vsep"), launcherSlot);
+  const title = h("h1.mono.run-title", {}, runId);
+  const link = h("a.pipeline-link", { href: "#" }, "…");
+  const crumbs = h("div.crumbs", {}, link, h("span.sep", {}, "/"), title);
+  // Two groups: what the run is, and what to do with it. On a narrow screen the controls move
+  // to a second row (the primary ones stay in view) instead of squeezing the title.
+  const el = h(
+    "div.run-head",
+    {},
+    h("div.run-id-group", {}, crumbs, status, facts),
+    h("div.run-controls", {}, actions.el, h("span.vsep"), launcherSlot),
+  );
   let run = null;
   let livePhase = null;
   let startedMs = null;
@@ -21,7 +30,7 @@ export function runHeader({ runId, onStarted }) {
     if (!run) return;
     const running = livePhase === "running";
     const secs = running && startedMs ? (Date.now() - startedMs) / 1000 : run.duration_s;
-    facts.textContent = `${run.mode} mode · ${duration(secs)}${run.rerun_of ? ` · re-run of ${run.rerun_of}` : ""}`;
+    setCutText(facts, `${run.mode} mode · ${duration(secs)}${run.rerun_of ? ` · re-run of ${run.rerun_of}` : ""}`);
   }
   setInterval(tick, 500);
 
@@ -38,11 +47,11 @@ export function runHeader({ runId, onStarted }) {
         : run.started_t
           ? run.started_t * 1000
           : null;
-      const link = crumbs.querySelector(".pipeline-link");
-      link.textContent = run.pipeline;
-      title.textContent = run.id.startsWith(`${run.pipeline}-`)
-        ? `run ${run.id.slice(run.pipeline.length + 1)}`
-        : run.id;
+      setCutText(link, run.pipeline);
+      setCutText(
+        title,
+        run.id.startsWith(`${run.pipeline}-`) ? `run ${run.id.slice(run.pipeline.length + 1)}` : run.id,
+      );
       link.href = `/pipelines/${encodeURIComponent(run.pipeline)}`;
       if (status.dataset.phase !== livePhase) {
         status.dataset.phase = livePhase;

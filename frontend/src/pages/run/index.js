@@ -15,11 +15,14 @@ import { runSummary } from "../../run/summary.js";
 import { bottomDock } from "../../run/dock.js";
 import { runHeader } from "./header.js";
 import { loadDeadlock, chooseGraph } from "./history.js";
+import { counterLegend } from "./legend.js";
+import { foldToggle } from "../../core/collapse.js";
 import { reportError } from "../common.js";
 import "../pages.css";
 import "../editor/editor.css";
 import "../../panel/panel.css";
 import "../../run/run.css";
+import "./run_page.css";
 
 const MANY_CHILDREN = 10000;
 
@@ -45,7 +48,23 @@ export function mountRun(root, { run_id: runId }) {
   const banner = deadlockBanner({ pipeline: null, onRerun: (mode) => startNew(mode) });
   // docs/dataflow.md, Child limits and counters: the UI warns when a block is to get more than 10,000 children.
   const manyChildren = h("div.warning-box.many-children", { hidden: true, "data-testid": "many-children" });
-  main.append(banner.el, manyChildren, graphHost);
+  const legend = counterLegend();
+  // The side panel folds away (remembered) and gives the graph and the dock its width.
+  const panelFold = foldToggle({
+    key: "run-panel",
+    target: panel,
+    open: "»",
+    shut: "« Details",
+    title: "the details panel",
+  });
+  const graphArea = h(
+    "div.graph-area",
+    {},
+    graphHost,
+    h("div.fold-bar", {}, h("span.grow"), panelFold.button),
+    legend.el,
+  );
+  main.append(banner.el, manyChildren, graphArea);
   const dock = bottomDock(main, { runId });
   const view = new GraphView(graphHost, { mode: "live", onSelect: (sel) => select(sel) });
   const timeline = new Timeline(dock.timelineHost, {
@@ -128,6 +147,7 @@ export function mountRun(root, { run_id: runId }) {
     if (!state || !page.detail) return;
     applyOverlay(view, state);
     warnManyChildren(state);
+    legend.update(state.blocks);
     const phase = (live.state(runId) && live.state(runId).run.phase) || page.detail.run.status;
     header.update(
       page.detail.run,
