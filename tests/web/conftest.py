@@ -21,11 +21,13 @@ import pg_support  # tests/pg_support.py
 # (tests/pg_support.py), every test (and every module-wide fixture) with a new database
 # named by $SLUICEGATE_DATABASE_URL, which the server reads when no --database-url is given.
 ON_EVERY_DATABASE = {"test_runs_api", "test_run_history_api", "test_run_logs", "test_cells"}
+NOT_ABOUT_THE_DATABASE = {"test_a_child_printing_100_mb_leaves_the_server_alone"}
 URL_ENV = "SLUICEGATE_DATABASE_URL"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.module.__name__ in ON_EVERY_DATABASE:
+    name = metafunc.definition.name
+    if metafunc.module.__name__ in ON_EVERY_DATABASE and name not in NOT_ABOUT_THE_DATABASE:
         backends = ["sqlite", "postgres"]
         metafunc.parametrize("database_backend", backends, indirect=True, scope="module")
 
