@@ -180,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--database-url",
         metavar="URL",
-        help="any SQLAlchemy URL for run history (default: SQLite in the workspace)",
+        help="any SQLAlchemy URL for run history, e.g. postgresql+psycopg://USER@HOST/DB "
+        "(pip install 'sluicegate[postgres]'); its tables are made or upgraded when the "
+        "server starts (default: $SLUICEGATE_DATABASE_URL, else SQLite in the workspace)",
     )
     serve.add_argument("--no-watch", dest="watch", action="store_false", help="do not watch files")
     access = serve.add_argument_group(
