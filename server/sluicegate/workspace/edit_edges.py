@@ -32,8 +32,9 @@ class EdgeEdits(EditorBase):
             data = draft.data
             if any(edge_id(e) == edge_id(edge) for e in data["edges"]):
                 raise Conflict(
-                    f"edge {edge_id(edge)} already exists in pipeline {pipeline!r}; "
-                    "give the second input another port with `dst_port`"
+                    f"edge {edge_id(edge)} already exists in pipeline {pipeline!r}; to give "
+                    f"{dst} a second input from {src}, connect it to another input port "
+                    f"(in pipeline.yaml: `to: {dst}.another_port`)"
                 )
             data["edges"].append(edge)
             self._save(pipeline, draft)
