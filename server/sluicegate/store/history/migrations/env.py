@@ -2,7 +2,9 @@
 on a connection it opened (there is no alembic.ini; see `migrate.config`).
 
 Offline mode (SQL scripts) is not offered: the server migrates its own database when it opens
-it. Developers make a new revision with `migrate.new_revision(message)`.
+it. A schema change is a new file in versions/ (`NNNN_what.py`, the next number, shaped like
+script.py.mako) next to the change to models.py; tests/store/history fails until the
+migrated database and the models agree, on SQLite and on Postgres.
 """
 
 from __future__ import annotations
