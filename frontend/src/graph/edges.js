@@ -1,11 +1,21 @@
 // One edge as SVG: an orthogonal path with rounded corners and an arrow, a wide invisible
 // stroke to click on, and a gauge in the label box ELK reserved: the resolved buffer mode in
 // the editor; the buffer fill bar, items through and spill in a live run (docs/dataflow.md, Telemetry: per edge).
-import { s, fmtNumber, fmtBytes } from "../core/dom.js";
+import { s, fmtBytes } from "../core/dom.js";
 import { GAUGE_W, GAUGE_H } from "./layout.js";
+import { clip, short, textWidth } from "./fmt.js";
+import { edgeWord } from "./live_words.js";
 
 const BAR_X = 8;
 const BAR_W = GAUGE_W - 16;
+const TOP_SIZE = 11.5; // graph.css .gauge-top / .gauge-right
+const BOTTOM_SIZE = 11; // graph.css .gauge-bottom
+
+// The drawn width of an SVG text (estimated while the graph is not rendered, e.g. hidden).
+function measure(el, size, bold = false) {
+  const drawn = el.textContent ? el.getComputedTextLength() : 0;
+  return drawn > 0 ? drawn : textWidth(el.textContent || "", size, bold);
+}
 
 export function pathOf(points, radius = 8) {
   if (!points.length) return "";
@@ -83,7 +93,7 @@ export function drawEdge(edge, route) {
       g.classList.toggle("mode-full", mode === "full");
       fill.setAttribute("width", 0);
       set(top, mode === "full" ? "full (spills)" : `limited`);
-      set(right, mode === "full" ? "∞" : rows ? `cap ${fmtNumber(rows * 4)}` : "auto");
+      set(right, mode === "full" ? "∞" : rows ? `cap ${short(rows * 4)}` : "auto");
       const source = plan ? ` · ${plan.buffering_mode.source}` : "";
       const line = `${exchange === "blocking" ? "batch" : "stream"}${source}`;
       set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
@@ -91,8 +101,9 @@ export function drawEdge(edge, route) {
         `${edge.id}\nbuffering_mode: ${mode}${plan ? ` (${plan.buffering_mode.source})` : ""}` +
         (rows ? `\nrows_per_buffer: ${rows} (${plan.rows_per_buffer.source}) → capacity ${rows * 4} items` : "");
     },
-    // Live: fill / capacity as a bar, green ≤ 60 %, yellow ≤ 85 %, red above.
-    update(t) {
+    // Live: fill / capacity as a bar, green ≤ 60 %, yellow ≤ 85 %, red above. `producer`
+    // and `consumer`: the telemetry of the blocks at either end (live_words.js).
+    update(t, producer, consumer) {
       if (!t) {
         set(top, "–");
         set(right, "");
@@ -102,39 +113,52 @@ export function drawEdge(edge, route) {
       }
       const fillNow = t.fill || {};
       const total = t.total || {};
+      const word = edgeWord(t, producer, consumer);
+      const reused = word === "reused";
       g.dataset.state = t.state || "";
+      g.dataset.word = word;
       g.dataset.fill = fillNow.items || 0;
       g.dataset.through = total.items_in || 0;
+      let topText;
       if (t.capacity) {
         const ratio = fillNow.ratio ?? (t.capacity.items ? fillNow.items / t.capacity.items : 0);
         fill.setAttribute("width", Math.max(ratio > 0 ? 3 : 0, Math.min(1, ratio) * BAR_W));
         setLevel(`level-${fillNow.level || fillLevel(ratio)}`);
-        set(top, `${fmtNumber(fillNow.items || 0)} / ${fmtNumber(t.capacity.items)}`);
+        topText = `${short(fillNow.items || 0)} / ${short(t.capacity.items)}`;
         g.classList.remove("mode-full");
       } else {
         const spilled = (t.spilled && t.spilled.items) || 0;
         fill.setAttribute("width", fillNow.items ? Math.min(BAR_W, 3 + Math.log10(1 + fillNow.items) * 14) : 0);
         setLevel(spilled ? "level-spill" : "level-full");
-        set(top, `full · ${fmtNumber(fillNow.items || 0)}`);
+        topText = `full · ${short(fillNow.items || 0)}`;
         g.classList.add("mode-full");
       }
-      set(right, `${fmtNumber(total.items_in || 0)} in`);
-      const spill =
-        t.spilled && t.spilled.items ? ` · spilled ${fmtNumber(t.spilled.items)} (${fmtBytes(t.spilled.bytes)})` : "";
-      const discarded = total.discarded ? ` · ${fmtNumber(total.discarded)} dropped` : "";
-      const live = t.state === "active" || t.state === "ready" || t.state === "upstream_done";
+      // Top left: the buffer; top right: items through. They share 104 px: the right one
+      // loses its " in", then goes, before the two could touch.
+      const through = short(total.items_in || 0);
+      set(top, clip(topText, GAUGE_W - 2 * BAR_X, TOP_SIZE, true));
+      const room = GAUGE_W - 2 * BAR_X - measure(top, TOP_SIZE, true) - 6;
+      set(right, `${through} in`);
+      if (measure(right, TOP_SIZE) > room) set(right, through);
+      if (measure(right, TOP_SIZE) > room) set(right, "");
+      const spill = t.spilled && t.spilled.items ? ` · spilled ${short(t.spilled.items)}` : "";
+      const discarded = total.discarded && !reused ? ` · ${short(total.discarded)} dropped` : "";
+      const live = word === "active" || word === "ready" || word === "upstream done";
       const bp = live && (t.bp_frac || 0) > 0.05 ? ` · bp ${Math.round(t.bp_frac * 100)}%` : "";
-      const line = `${t.exchange === "blocking" ? "batch · " : ""}${t.state.replace("_", " ")}${spill}${discarded}${bp}`;
-      set(bottom, line.length > 19 ? `${line.slice(0, 18)}…` : line);
+      const line = `${t.exchange === "blocking" ? "batch · " : ""}${word}${spill}${discarded}${bp}`;
+      set(bottom, clip(line, GAUGE_W - 2 * BAR_X, BOTTOM_SIZE));
       g.classList.toggle("edge-bp", (t.bp_frac || 0) > 0.5);
       title.textContent =
-        `${edge.id}\nmode: ${t.mode} (${t.mode_source})\nstate: ${t.state}\n` +
-        `fill: ${fillNow.items || 0} items, ${fmtBytes(fillNow.bytes || 0)}` +
+        `${edge.id}\nmode: ${t.mode} (${t.mode_source})\nstate: ${word}` +
+        (word !== t.state.replace(/_/g, " ") ? ` (this edge's channels: ${t.state})` : "") +
+        `\nfill: ${fillNow.items || 0} items, ${fmtBytes(fillNow.bytes || 0)}` +
         (t.capacity ? ` of ${t.capacity.items} items / ${fmtBytes(t.capacity.bytes)}` : " (full: no limit)") +
         `\nthrough: ${total.items_in || 0} in, ${total.items_out || 0} out` +
         `\nback pressure: ${Math.round((t.bp_frac || 0) * 100)} % of the window` +
         (t.spilled && t.spilled.items ? `\nspilled: ${t.spilled.items} items, ${fmtBytes(t.spilled.bytes)}` : "") +
-        (total.discarded ? `\ndiscarded: ${total.discarded} items` : "");
+        (total.discarded
+          ? `\ndiscarded: ${total.discarded} items${reused ? " (the re-run reused the block they were for)" : ""}`
+          : "");
     },
   };
 }

@@ -1,7 +1,7 @@
 // One block as SVG: a card with its name, settings badges, input ports on the left, output
 // ports on the right, and a body that shows either what the block is (editor) or what it is
 // doing (live run: phase/activity chip, items in and out, child counters).
-import { s, fmtNumber } from "../core/dom.js";
+import { s } from "../core/dom.js";
 import { HEADER_H, NODE_W, nodeHeight, portY } from "./layout.js";
 import { KIND_LABEL } from "./model.js";
 
@@ -11,7 +11,9 @@ const INPUT_STYLE_TEXT = {
   stream: "stream: iterator per input",
   per_item: "one call per item",
 };
-import { prettyLabel, toneOf } from "./tone.js";
+import { toneOf } from "./tone.js";
+import { blockWord } from "./live_words.js";
+import { clip, short, shortBytes, textWidth } from "./fmt.js";
 
 const CHIP_MAX = NODE_W - 24;
 
@@ -26,27 +28,24 @@ function badges(block) {
   return out;
 }
 
-function textWidth(text, size = 11) {
-  return text.length * size * 0.6;
-}
-
-function clip(text, width, size = 11) {
-  const max = Math.floor(width / (size * 0.6));
-  return text.length > max ? text.slice(0, Math.max(1, max - 1)) + "…" : text;
-}
+const CHIP_SIZE = 11.5; // graph.css .chip text (bold)
+const LINE_SIZE = 12; // graph.css .node-line
 
 function chip(x, y) {
   const g = s("g", { class: "chip", transform: `translate(${x},${y})` });
   const rect = s("rect", { height: 20, rx: 10, width: 40 });
   const text = s("text", { x: 10, y: 14 });
-  g.append(rect, text);
+  const title = s("title");
+  g.append(title, rect, text);
   return {
     g,
-    set(label) {
-      const shown = clip(label, CHIP_MAX - 20);
+    // `max`: the room left beside it (the "holds" text shares the row).
+    set(label, max = CHIP_MAX) {
+      const shown = clip(label, max - 20, CHIP_SIZE, true);
       if (text.textContent !== shown) {
         text.textContent = shown;
-        rect.setAttribute("width", Math.min(CHIP_MAX, textWidth(shown) + 20));
+        title.textContent = label;
+        rect.setAttribute("width", Math.min(max, textWidth(shown, CHIP_SIZE, true) + 20));
       }
     },
   };
@@ -118,8 +117,9 @@ export function drawNode(block, box, mode) {
     s("rect", { class: "node-shadow", x: 0, y: 2, width: NODE_W, height: h, rx: 8 }),
     s("rect", { class: "node-bg", width: NODE_W, height: h, rx: 8 }),
     s("rect", { class: "node-stripe", width: 5, height: h, rx: 2 }),
-    s("text", { class: "node-name", x: 14, y: 20 }, clip(block.name, NODE_W - 90, 14)),
   );
+  const nameText = s("text", { class: "node-name", x: 14, y: 20 }, s("title", {}, block.name));
+  g.append(nameText);
   let bx = NODE_W - 10;
   for (const badge of badges(block).reverse()) {
     const w = textWidth(badge, 9.5) + 10;
@@ -134,10 +134,13 @@ export function drawNode(block, box, mode) {
     );
     bx -= 4;
   }
+  // The name gets what the badges leave.
+  nameText.append(clip(block.name, bx - 18, 14, true));
   g.append(s("line", { class: "node-sep", x1: 0, x2: NODE_W, y1: HEADER_H, y2: HEADER_H }));
   const status = chip(12, HEADER_H + 8);
   const line2 = s("text", { class: "node-line", x: 14, y: HEADER_H + 46 });
-  g.append(status.g, line2);
+  const held = s("text", { class: "node-held", x: NODE_W - 12, y: HEADER_H + 22, "text-anchor": "end" });
+  g.append(status.g, held, line2);
   let children = null;
   if (block.dynamic || block.replicated) children = childRow(g, HEADER_H + 56);
   ports(block, g);
@@ -172,12 +175,17 @@ export function drawNode(block, box, mode) {
       if (!t) {
         status.set("not started");
         line2.textContent = "";
+        held.textContent = "";
         return;
       }
-      status.set(prettyLabel(t.label, t.phase));
+      // What the block holds (collect, sort) sits at the right of the chip's row; the chip
+      // gets the rest of the row, so neither runs into the other or out of the card.
+      const holds = t.internal_bytes ? `holds ${shortBytes(t.internal_bytes)}` : "";
+      if (held.textContent !== holds) held.textContent = holds;
+      status.set(blockWord(t), holds ? CHIP_MAX - textWidth(holds, 11) - 8 : CHIP_MAX);
+      g.dataset.word = blockWord(t);
       const io = t.io || {};
-      const held = t.internal_bytes ? ` · holds ${fmtNumber(t.internal_bytes / 1048576)} MiB` : "";
-      const text = `in ${fmtNumber(io.items_in || 0)} · out ${fmtNumber(io.items_out || 0)}${held}`;
+      const text = clip(`in ${short(io.items_in || 0)} · out ${short(io.items_out || 0)}`, NODE_W - 28, LINE_SIZE);
       if (line2.textContent !== text) line2.textContent = text;
       if (children) children.update(t.children);
     },
@@ -220,9 +228,9 @@ function childRow(g, y) {
       run.setAttribute("width", w(c.running || 0));
       text.textContent = "";
       text.append(
-        s("tspan", { class: "c-done" }, `${fmtNumber(done)}/${fmtNumber(c.expected || 0)}${c.final ? "" : "+"}`),
-        s("tspan", { class: "c-run", dx: 6 }, `▸${fmtNumber(c.running || 0)}`),
-        s("tspan", { class: failed ? "c-bad" : "c-zero", dx: 6 }, `✕${fmtNumber(failed)}`),
+        s("tspan", { class: "c-done" }, `${short(done)}/${short(c.expected || 0)}${c.final ? "" : "+"}`),
+        s("tspan", { class: "c-run", dx: 6 }, `▸${short(c.running || 0)}`),
+        s("tspan", { class: failed ? "c-bad" : "c-zero", dx: 6 }, `✕${short(failed)}`),
       );
       row.dataset.succeeded = c.succeeded || 0;
       row.dataset.expected = c.expected || 0;

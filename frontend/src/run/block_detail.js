@@ -3,7 +3,8 @@
 // the buffers around it, for a replicated block its child counters and paged children, and
 // its log (the block's and its children's print() and logger lines, paged).
 import { h, clear, append, fmtNumber, fmtBytes } from "../core/dom.js";
-import { prettyLabel, toneOf } from "../graph/tone.js";
+import { toneOf } from "../graph/tone.js";
+import { blockWord } from "../graph/live_words.js";
 import { childrenList } from "./children.js";
 import { blockLog } from "./log_pane.js";
 import { ACTIVITY_TIME, TERMINAL_PHASE } from "../core/protocol.gen.js";
@@ -139,7 +140,7 @@ export function blockDetail({ runId, block, onInspect }) {
       if (key === last) return;
       last = key;
       chip.className = `state-chip tone-${toneOf(t)}`;
-      chip.textContent = t ? prettyLabel(t.label, t.phase) : "not started";
+      chip.textContent = blockWord(t);
       clear(stats);
       if (!t) {
         stats.append(h("p.muted.pad", {}, "This block has not started."));

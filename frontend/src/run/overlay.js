@@ -28,6 +28,8 @@ export function stateFromReport(detail) {
 export function applyOverlay(view, state) {
   if (!state) return;
   for (const [name, node] of view.nodes) node.update(state.blocks ? state.blocks[name] : null);
-  for (const [id, edge] of view.edges) edge.update(state.edges ? state.edges[id] : null);
+  const blocks = state.blocks || {};
+  for (const [id, edge] of view.edges)
+    edge.update(state.edges ? state.edges[id] : null, blocks[edge.edge.src], blocks[edge.edge.dst]);
   view.svg.classList.toggle("no-edge-data", !!state.fromReport);
 }

@@ -3,19 +3,36 @@
 import { h, clear, append } from "../core/dom.js";
 import { statusPill, duration, runLink } from "../pages/common.js";
 import { showValue } from "./variables.js";
-import { toneOf, prettyLabel } from "../graph/tone.js";
+import { toneOf } from "../graph/tone.js";
+import { blockWord } from "../graph/live_words.js";
+
+// While the run runs, its duration counts up from its start (never "–").
+function liveDuration(run, state) {
+  if (run.status !== "running") return duration(run.duration_s);
+  const t = (state && state.run && state.run.started_t) || (run.started_t && run.started_t * 1000);
+  if (!t) return "starting…";
+  const ms = t > 1e12 ? t : t * 1000;
+  return duration(Math.max(0, (Date.now() - ms) / 1000));
+}
 
 export function runSummary() {
   const el = h("div.run-summary", { "data-panel": "run" });
   let last = "";
+  let clock = null;
+  let now = { run: null, state: null };
+  setInterval(() => {
+    if (clock && now.run && now.run.status === "running") clock.textContent = liveDuration(now.run, now.state);
+  }, 500);
   return {
     el,
     update(run, state, order) {
+      now = { run, state };
       const blocks = (state && state.blocks) || {};
       const key = JSON.stringify([run, order.map((n) => blocks[n] && [blocks[n].label, blocks[n].phase])]);
       if (key === last) return;
       last = key;
       const vars = Object.entries(run.variables || {});
+      clock = h("dd", { "data-testid": "run-duration" }, liveDuration(run, state));
       append(clear(el), [
         h(
           "div.panel-head",
@@ -39,7 +56,7 @@ export function runSummary() {
             h("dt", {}, "started"),
             h("dd", {}, run.started_t ? new Date(run.started_t * 1000).toLocaleString() : "–"),
             h("dt", {}, "duration"),
-            h("dd", {}, duration(run.duration_s)),
+            clock,
             run.rerun_of ? h("dt", {}, "re-run of") : null,
             run.rerun_of ? h("dd", {}, runLink(run.rerun_of)) : null,
           ),
@@ -70,7 +87,7 @@ export function runSummary() {
                 {},
                 h(`i.dot.tone-${toneOf(t)}`),
                 h("span.mono", {}, name),
-                h("span.muted", {}, t ? prettyLabel(t.label, t.phase) : "not started"),
+                h("span.muted", {}, blockWord(t)),
               );
             }),
           ),

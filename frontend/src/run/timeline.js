@@ -8,6 +8,7 @@ import { toneColor } from "../graph/tone.js";
 const LANE_H = 28;
 const AXIS_H = 22;
 const LABEL_W = 170;
+const MIN_BAR = 6; // a block that ran for a few ms still gets a bar one can see and hover
 const STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 function fmtTick(s) {
@@ -22,6 +23,8 @@ export class Timeline {
     this.order = [];
     this.model = null;
     this.run = { running: false };
+    /** @type {Record<string, {bar?: string, w?: number, area?: string}>} */
+    this.drawn = {};
     this.canvas = h("canvas.timeline-canvas");
     this.tip = h("div.timeline-tip", { hidden: true });
     this.note = h("div.timeline-note");
@@ -123,6 +126,9 @@ export class Timeline {
     this.axis(ctx, from, to, plotW, height);
     ctx.font = "12px system-ui, sans-serif";
     let totalChildren = 0;
+    // What each lane shows ({block: {bar, w, area}}), on the canvas as data-lanes: tests and
+    // tools read the colours there, the canvas itself has no DOM to ask.
+    this.drawn = {};
     lanes.forEach((lane, i) => {
       const top = AXIS_H + i * LANE_H;
       ctx.fillStyle = i % 2 ? "#fafbfc" : "#ffffff";
@@ -144,6 +150,7 @@ export class Timeline {
         ctx.fillText(text, 10, top + LANE_H / 2 + 7, LABEL_W - 16);
       }
     });
+    this.canvas.dataset.lanes = JSON.stringify(this.drawn);
     if (this.run.running) {
       ctx.strokeStyle = "rgba(47,111,222,.5)";
       ctx.setLineDash([3, 3]);
@@ -180,12 +187,16 @@ export class Timeline {
     const end = Number.isNaN(lane.end) ? now : lane.end;
     const tone = ["busy", "ok", "bad", "cancelled"][lane.outcome] || "busy";
     const x0 = x(lane.start);
-    const w = Math.max(2, x(end) - x0);
+    const w = Math.max(MIN_BAR, x(end) - x0);
+    this.drawn[lane.block] = { ...this.drawn[lane.block], bar: tone, w: Math.round(w) };
     ctx.fillStyle = this.colors[tone];
     roundRect(ctx, x0, top + 8, w, LANE_H - 16, 3);
   }
 
   // Children running at once, per time bucket, as a step area scaled to the lane's maximum.
+  // While the run runs it is the running colour; once it has ended, the block's outcome
+  // (green when its children succeeded, red when the block failed; failed children keep
+  // their red ticks either way).
   area(ctx, lane, x, top) {
     const d = lane.density;
     if (!d.max) return;
@@ -193,7 +204,9 @@ export class Timeline {
     const step = (d.t1 - d.t0) / n;
     const base = top + LANE_H - 4;
     const span = LANE_H - 8;
-    ctx.fillStyle = this.colors.busy;
+    const tone = this.laneTone(lane);
+    this.drawn[lane.block] = { ...this.drawn[lane.block], area: tone };
+    ctx.fillStyle = this.colors[tone];
     ctx.globalAlpha = 0.75;
     ctx.beginPath();
     ctx.moveTo(x(d.t0), base);
@@ -206,6 +219,11 @@ export class Timeline {
     ctx.closePath();
     ctx.fill();
     ctx.globalAlpha = 1;
+  }
+
+  laneTone(lane) {
+    if (this.run.running) return "busy";
+    return ["ok", "ok", "bad", "cancelled"][lane.outcome] || "ok";
   }
 
   ticks(ctx, lane, x, top) {
