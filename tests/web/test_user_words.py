@@ -56,3 +56,8 @@ def test_no_frontend_text_cites_the_spec() -> None:
             if re.search(r"SPEC\b|§", code):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
     assert not found, "\n".join(found)
+
+
+def test_the_api_reference_cites_no_spec_section(client: TestClient) -> None:
+    text = client.get("/openapi.json").text
+    assert not re.search(r"SPEC\b|§", text), re.findall(r".{60}(?:SPEC|§).{20}", text)

@@ -116,7 +116,8 @@ async def delete_pipeline(
 
 @router.get("/{name}/plan", response_model=PlanOut)
 async def plan(name: str, workspace: WorkspaceDep) -> PlanOut:
-    """Every port's resolved buffer settings with where each value comes from (SPEC §4.5),
+    """Every port's resolved buffer settings with where each value comes from (the level
+    that set it: docs/dataflow.md, Configuration precedence),
     every block's resolved settings (what the side panel shows before a run), and the plan
     facts the graph draws: order, each block's kind, role, input style and replication, and
     the parsed edges (`facts`, as in the pipeline read's `plan`)."""
