@@ -7,6 +7,8 @@
     sluicegate serve [WORKSPACE] [--host 127.0.0.1] [--port 8765] [--database-url URL]
                      [--token TOKEN | --no-token] [--allow-host NAME ...]
                      [--allow-origin ORIGIN ...] [--max-body-bytes N]
+    sluicegate runs [PIPELINE] [-w WORKSPACE] [-n LIMIT]
+    sluicegate show RUN [BLOCK[:CHILD]] [-w WORKSPACE] [--items N] [--log N]
 
 Exit codes: 0 the run succeeded, 1 it failed, 2 usage or plan error, 130 interrupted.
 `init` copies the example workspace that ships with the package (sluicegate/resources.py);
@@ -28,6 +30,7 @@ from typing import Any
 import sluicegate
 from sluicegate.errors import NotFound, PlanError, SluicegateError
 from sluicegate.resources import examples_dir
+from sluicegate.runs_cli import add_commands as add_runs_commands
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -222,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="largest request body accepted, in bytes (default: 10485760, 10 MiB)",
     )
     serve.set_defaults(func=_serve)
+    add_runs_commands(commands)  # runs, show (runs_cli.py)
     return parser
 
 
