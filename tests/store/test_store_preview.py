@@ -27,6 +27,7 @@ def test_list_of_dicts_is_a_table() -> None:
         "columns": ["a", "b"],
         "rows": [[0, "s0"], [1, "s1"], [2, "s2"]],
         "total_rows": 101,
+        "dtypes": ["int", "str"],
         "type": "list",
     }
 
@@ -51,14 +52,17 @@ def test_numpy_arrays() -> None:
     two = preview(np.arange(12).reshape(6, 2), max_rows=2)
     assert two["kind"] == "table" and two["columns"] == ["0", "1"]
     assert two["rows"] == [[0, 1], [2, 3]] and two["total_rows"] == 6
+    assert two["shape"] == [6, 2] and two["dtype"] == "int64"
     rec = preview(np.array([(1, 2.5)], dtype=[("id", "i8"), ("v", "f8")]))
     assert rec["columns"] == ["id", "v"] and rec["rows"] == [[1, 2.5]]
-    assert preview(np.zeros((2, 2, 2)))["kind"] == "repr"
+    three = preview(np.zeros((2, 2, 2)), max_rows=3)
+    assert three["kind"] == "array" and three["shape"] == [2, 2, 2] and three["flat"] is True
+    assert three["head"] == [0.0, 0.0, 0.0] and three["dtype"] == "float64"
 
 
 def test_anything_else_is_a_bounded_repr() -> None:
     got = preview("x" * 10_000, max_chars=100)
-    assert got["kind"] == "repr" and len(got["text"]) <= 100 and got["type"] == "str"
+    assert got == {"kind": "text", "text": "x" * 100, "length": 10_000, "type": "str"}
     assert preview(42) == {"kind": "repr", "text": "42", "type": "int"}
     assert preview({"a": 1})["text"] == "{'a': 1}"
     assert len(preview(list(range(10_000)))["text"]) < 200
@@ -173,7 +177,7 @@ def test_preview_page() -> None:
     }
     mixed = preview_page([{"a": 1}, {"b": 2}, "text"])
     assert mixed["kind"] == "list"
-    assert [p["kind"] for p in mixed["items"]] == ["repr", "repr", "repr"]
+    assert [p["kind"] for p in mixed["items"]] == ["repr", "repr", "text"]
     assert preview_page([])["items"] == []
 
 

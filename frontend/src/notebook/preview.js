@@ -1,6 +1,7 @@
 // Rendering the server's item previews (server/sluicegate/store/preview.py): a page is one
-// table (items that are rows) or a list of per-item previews, each a table, an array or a repr;
-// or a notice with no data (server/sluicegate/store/views.py).
+// table (items that are rows) or a list of per-item previews, each a table (with column
+// types), an array (with shape and dtype), a text (long strings and bytes: "show more") or a
+// repr; or a notice with no data (server/sluicegate/store/views.py).
 // Shared by the notebook's cell output and the output inspector.
 import { h } from "../core/dom.js";
 import "./preview.css";
@@ -42,10 +43,47 @@ function arrayValue(v, float) {
   return float && Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
+const SHORT_TEXT = 600; // characters of a text item shown before "show more"
+
+// A string or bytes item: its start, "show more" for the rest of what the preview holds, and
+// how much of the item that is.
+function textView(preview) {
+  const text = preview.text ?? "";
+  const unit = preview.type === "bytes" || preview.type === "bytearray" ? "byte" : "character";
+  const pre = h("pre.preview-text", {}, text.length > SHORT_TEXT ? `${text.slice(0, SHORT_TEXT)}…` : text);
+  const held = unit === "character" ? text.length : null;
+  const cut = held !== null && preview.length > held;
+  const note = h(
+    "span.preview-note",
+    {},
+    cut
+      ? `first ${count(held)} of ${plural(preview.length, unit)} kept in the preview; Inspect output pages through the item`
+      : plural(preview.length, unit),
+  );
+  const more =
+    text.length > SHORT_TEXT
+      ? h(
+          "button.nb-link.preview-more",
+          {
+            on: {
+              click: (e) => {
+                const open = pre.classList.toggle("expanded");
+                pre.textContent = open ? text : `${text.slice(0, SHORT_TEXT)}…`;
+                e.currentTarget.textContent = open ? "show less" : "show more";
+              },
+            },
+          },
+          "show more",
+        )
+      : null;
+  return h("div.preview-text-item", {}, pre, h("div.preview-text-foot", {}, more, note));
+}
+
 function arrayView(preview) {
   const shown = preview.head.length;
   const float = /float/.test(preview.dtype || "");
-  const total = (preview.shape || [shown])[0];
+  const shape = preview.shape || [shown];
+  const total = preview.flat ? shape.reduce((a, b) => a * b, 1) : shape[0];
   return h(
     "div.preview-array",
     {},
@@ -54,7 +92,13 @@ function arrayView(preview) {
       {},
       preview.head.map((v) => h("span", {}, arrayValue(v, float))),
     ),
-    total > shown ? h("div.preview-note", {}, `first ${count(shown)} of ${count(total)} values`) : null,
+    total > shown
+      ? h(
+          "div.preview-note",
+          {},
+          `first ${count(shown)} of ${count(total)} values${preview.flat ? " (flattened, row-major)" : ""}`,
+        )
+      : null,
   );
 }
 
@@ -64,12 +108,15 @@ export function itemView(preview, index) {
   let about = preview.type || preview.kind;
   if (preview.kind === "table") {
     body = tableView(preview);
+    if (preview.shape) about += ` ${preview.dtype} [${preview.shape.join(" × ")}]`;
     if (preview.total_rows > preview.rows.length)
       about += ` · showing ${count(preview.rows.length)} of ${plural(preview.total_rows, "row")}`;
     else about += ` · ${plural(preview.total_rows, "row")}`;
   } else if (preview.kind === "array") {
     body = arrayView(preview);
     about += ` ${preview.dtype} [${(preview.shape || []).join(" × ")}]`;
+  } else if (preview.kind === "text") {
+    body = textView(preview);
   } else {
     body = h("pre.preview-repr", {}, preview.text ?? "");
   }
@@ -86,7 +133,10 @@ export function itemView(preview, index) {
   );
 }
 
-const isScalar = (item) => item.kind === "repr" && item.text.length <= 120 && !item.text.includes("\n");
+const isScalar = (item) =>
+  (item.kind === "repr" || (item.kind === "text" && item.length === item.text.length)) &&
+  item.text.length <= 120 &&
+  !item.text.includes("\n");
 
 // A page of items as the server previews it. `indexOf(i)`: the index of the page's i-th item.
 export function pageView(preview, { indexOf = (i) => i } = {}) {

@@ -11,7 +11,8 @@ otherwise a JSON list with one entry per item:
   strings and their table cells, `total_keys` when there are more, `key_reprs` when a key is
   not a string), plus `"item"`, the item's own preview, unless the dict can be rebuilt
   exactly from its cells;
-- otherwise the item's preview (`preview.preview`), computed in the kernel.
+- otherwise the item's preview (`preview.preview`), computed in the kernel (a long string or
+  bytes item keeps its first `TEXT_CHARS` characters, for "show more").
 
 A reader gives `MISSING` for an item stored without a view (by an older version).
 `page_from_views` turns the views of a page back into exactly what `preview_page` gives for
@@ -31,6 +32,7 @@ from sluicegate.store.preview import (
     PAGE_ROWS,
     bounded_repr,
     cell,
+    item_chars,
     preview,
     table,
 )
@@ -104,7 +106,7 @@ def _item_view(x: Any) -> Any:
         return x
     if t is dict:
         return _row_view(x)
-    return preview(x, PAGE_ROWS, PAGE_CHARS)
+    return preview(x, PAGE_ROWS, item_chars(x))
 
 
 def _row_view(x: dict[Any, Any]) -> dict[str, Any]:
@@ -166,5 +168,7 @@ def _item_preview(v: Any) -> dict[str, Any]:
             return item
         rebuilt = dict(zip(v["keys"], v["cells"], strict=False))
         return {"kind": "repr", "text": bounded_repr(rebuilt, PAGE_CHARS), "type": "dict"}
+    if isinstance(v, str):  # a string item of at most PAGE_CHARS, kept as itself
+        return {"kind": "text", "text": v, "length": len(v), "type": "str"}
     name = "float" if isinstance(v, float) else _SCALAR_TYPES.get(type(v), type(v).__name__)
     return {"kind": "repr", "text": bounded_repr(v, PAGE_CHARS), "type": name}
