@@ -1,11 +1,15 @@
 """The live counters as Prometheus text (SPEC §4.14.4), labelled `run, block, port`: written
 to a file by headless runs (`sluicegate run --metrics FILE`, for a textfile collector) and
-served at `/metrics` by the server."""
+served at `/metrics` by the server.
+
+The text is written by prometheus_client (`generate_latest` of a registry per call holding
+one collector over the given runs' states), imported on first use: `sluicegate run` without
+`--metrics` never loads it."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,46 +97,57 @@ def _value(state: Mapping[str, Any], path: tuple[str, ...]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+class _RunsCollector:
+    """A prometheus_client collector over a fixed list of run states (one scrape's worth)."""
 
+    def __init__(self, runs: list[RunState]) -> None:
+        self.runs = runs
 
-def _labels(**labels: str) -> str:
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items()) + "}"
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        def family(name: str, kind: str, help_text: str, labels: list[str]) -> Any:
+            cls = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            return cls(name, help_text, labels=labels)
+
+        for name, kind, help_text, path in _BLOCK:
+            metric = family(name, kind, help_text, ["run", "block"])
+            scale = 1000.0 if name.endswith("_seconds_total") else 1.0
+            for run_id, blocks, _ in self.runs:
+                for block, state in blocks.items():
+                    value = _value(state, path)
+                    if value is not None:
+                        metric.add_metric([run_id, block], value / scale)
+            yield metric
+        children = GaugeMetricFamily(
+            "sluicegate_block_children", "Child runs per phase.", labels=["run", "block", "phase"]
+        )
+        for run_id, blocks, _ in self.runs:
+            for block, state in blocks.items():
+                for phase, count in (state.get("children") or {}).items():
+                    if isinstance(count, int) and not isinstance(count, bool):
+                        children.add_metric([run_id, block, phase], count)
+        yield children
+        for name, kind, help_text, path in _EDGE:
+            metric = family(name, kind, help_text, ["run", "block", "port", "edge"])
+            scale = 1000.0 if name.endswith("_seconds_total") else 1.0
+            for run_id, _, edges in self.runs:
+                for edge_id, state in edges.items():
+                    block, _, port = edge_id.split("->")[-1].rpartition(".")
+                    value = _value(state, path)
+                    if value is not None:
+                        metric.add_metric([run_id, block, port, edge_id], value / scale)
+            yield metric
 
 
 def prometheus_text(runs: Iterable[RunState]) -> str:
-    runs = list(runs)
-    lines: list[str] = []
-    for name, kind, help_text, path in _BLOCK:
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-        scale = 1000.0 if name.endswith("_seconds_total") else 1.0
-        for run_id, blocks, _ in runs:
-            for block, state in blocks.items():
-                value = _value(state, path)
-                if value is not None:
-                    lines.append(f"{name}{_labels(run=run_id, block=block)} {value / scale:g}")
-    lines += [
-        "# HELP sluicegate_block_children Child runs per phase.",
-        "# TYPE sluicegate_block_children gauge",
-    ]
-    for run_id, blocks, _ in runs:
-        for block, state in blocks.items():
-            for phase, count in (state.get("children") or {}).items():
-                if isinstance(count, int) and not isinstance(count, bool):
-                    labels = _labels(run=run_id, block=block, phase=phase)
-                    lines.append(f"sluicegate_block_children{labels} {count}")
-    for name, kind, help_text, path in _EDGE:
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-        scale = 1000.0 if name.endswith("_seconds_total") else 1.0
-        for run_id, _, edges in runs:
-            for edge_id, state in edges.items():
-                block, _, port = edge_id.split("->")[-1].rpartition(".")
-                value = _value(state, path)
-                if value is not None:
-                    labels = _labels(run=run_id, block=block, port=port, edge=edge_id)
-                    lines.append(f"{name}{labels} {value / scale:g}")
-    return "\n".join(lines) + "\n"
+    """Prometheus text exposition format 0.0.4 of the runs' block and edge counters."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_RunsCollector(list(runs)))
+    text: str = generate_latest(registry).decode()
+    return text
 
 
 class MetricsFile(RunHooks):
