@@ -157,6 +157,18 @@ class RunPage(Page):
     items: list[RunOut]
 
 
+class LineageSource(BaseModel):
+    """Where one input of a dynamic child came from (web.lineage)."""
+
+    port: str = Field(description="the child's input port")
+    block: str = Field(description="the upstream block")
+    uuid: str | None = Field(description="the upstream block run (e.g. B:7); None: a reduce")
+    key: list[int] = Field(description="the lineage key of the partition this input got")
+    item: int | None = Field(
+        description="for a dynamic upstream: the index of the item in that run's output"
+    )
+
+
 class BlockRunOut(BaseModel):
     uuid: str
     block: str
@@ -169,6 +181,9 @@ class BlockRunOut(BaseModel):
     error: dict[str, Any] | None = None
     items_in: int | None = None
     items_out: int | None = None
+    lineage: list[LineageSource] | None = Field(
+        None, description="a child's inputs and where each came from (D:7:3 from B:7 and C:3)"
+    )
 
 
 class BlockRunAt(BaseModel):

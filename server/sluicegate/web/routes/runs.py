@@ -13,7 +13,8 @@ from sluicegate.errors import Conflict, NotFound
 from sluicegate.kernel.metrics import prometheus_text
 from sluicegate.store.history import RunRow, queries
 from sluicegate.store.history.timeline import block_run_at, timeline
-from sluicegate.web.deps import EngineDep, SessionDep
+from sluicegate.web.deps import EngineDep, SessionDep, WorkspaceDep
+from sluicegate.web.lineage import Lineage
 from sluicegate.web.models import (
     BlockRunAt,
     BlockRunOut,
@@ -23,6 +24,7 @@ from sluicegate.web.models import (
     CellRun,
     EventPage,
     KernelOut,
+    LineageSource,
     LogLine,
     LogPage,
     Rerun,
@@ -124,30 +126,45 @@ async def run_detail(run_id: str, engine: EngineDep, session: SessionDep) -> Run
     return await run_in_threadpool(work)
 
 
+def _with_lineage(
+    workspace: Any, engine: Any, run_id: str, block: str, rows: list[Any]
+) -> list[BlockRunOut]:
+    """Block runs as sent, each child with where its inputs came from (web.lineage)."""
+    out = [BlockRunOut.model_validate(r.model_dump()) for r in rows]
+    children = [r for r in out if r.is_child and r.key]
+    run = queries.get_run(engine, run_id) if children else None
+    lineage = Lineage.of(workspace, run.pipeline) if run is not None else None
+    if lineage is not None:
+        found = lineage.child_sources(engine, run_id, block, [r.key for r in children])
+        for row, sources in zip(children, found, strict=True):
+            row.lineage = [LineageSource(**s) for s in sources] if sources else None
+    return out
+
+
 @router.get("/api/runs/{run_id}/blocks/{block}/children", response_model=BlockRunPage)
 async def children(
     run_id: str,
     block: str,
     engine: EngineDep,
+    workspace: WorkspaceDep,
     phase: str | None = None,
     offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(100, ge=1, le=1000),
 ) -> BlockRunPage:
-    rows, total = await run_in_threadpool(
-        lambda: queries.block_runs(
+    def work() -> BlockRunPage:
+        rows, total = queries.block_runs(
             engine, run_id, children_of=block, phase=phase, offset=offset, limit=limit
         )
-    )
-    return BlockRunPage(
-        items=[BlockRunOut.model_validate(r.model_dump()) for r in rows],
-        total=total,
-        offset=offset,
-        limit=limit,
-    )
+        items = _with_lineage(workspace, engine, run_id, block, rows)
+        return BlockRunPage(items=items, total=total, offset=offset, limit=limit)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/api/runs/{run_id}/block_runs/{uuid}", response_model=BlockRunAt)
-async def block_run(run_id: str, uuid: str, engine: EngineDep, session: SessionDep) -> BlockRunAt:
+async def block_run(
+    run_id: str, uuid: str, engine: EngineDep, session: SessionDep, workspace: WorkspaceDep
+) -> BlockRunAt:
     """One block run or child by name (e.g. `D:3:1`), with its position among its block's
     children, so a paged list can open at it."""
 
@@ -157,7 +174,8 @@ async def block_run(run_id: str, uuid: str, engine: EngineDep, session: SessionD
         if found is None:
             raise NotFound(f"run '{run_id}' has no block run '{uuid}'; child names look like D:3:1")
         row, position = found
-        return BlockRunAt(block_run=BlockRunOut.model_validate(row.model_dump()), position=position)
+        (out,) = _with_lineage(workspace, engine, run_id, row.block, [row])
+        return BlockRunAt(block_run=out, position=position)
 
     return await run_in_threadpool(work)
 
