@@ -46,7 +46,7 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(BUNDLE): $(NPM_STAMP) $(PY_STAMP) $(FRONTEND_SOURCES) $(PROTOCOL_SOURCES)
+$(BUNDLE): $(NPM_STAMP) $(PY_STAMP) $(FRONTEND_SOURCES) $(PROTOCOL_SOURCES) frontend/scripts/build.mjs
 	cd frontend && npm run --silent build
 
 browser: ## Install Debian's chromium for the browser tests (apt; needs root or sudo)
@@ -56,6 +56,10 @@ browser: ## Install Debian's chromium for the browser tests (apt; needs root or 
 	fi
 
 postgres: ## Install Debian's postgresql for the history tests' Postgres tier (apt; needs root or sudo)
+.PHONY: wheel
+wheel: setup ## Build the wheel and sdist into dist/ (with the browser app, the examples and the block library)
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; \
