@@ -12,6 +12,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.stamp
+RAY_STAMP := $(VENV)/.ray-stamp
 NPM_STAMP := frontend/node_modules/.stamp
 BUNDLE := server/sluicegate/web/static/dist/app.js
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null)
@@ -25,7 +26,7 @@ BENCHMARKS := $(sort $(wildcard benchmarks/b*.py))
 
 DEMO_VARS := --var a_sleep=0.2 --var b_sleep=0.2 --var c_sleep=0.2 --var d_sleep=0.1
 
-.PHONY: help setup frontend browser postgres demo demo-cli test lint format bench clean
+.PHONY: help setup ray frontend browser postgres demo demo-cli test lint format bench clean
 
 help: ## List the targets (the default)
 	@echo "Usage: make TARGET"
@@ -40,6 +41,12 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e '.[dev]'
 	@touch $@
 
+ray: $(RAY_STAMP) ## Install the `ray` extra into .venv (the Ray executor's tests; ~285 MB)
+
+$(RAY_STAMP): $(PY_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e '.[dev,ray]'
+	@touch $@
+
 frontend: $(BUNDLE) ## Build the browser app (esbuild) into server/sluicegate/web/static/dist
 
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
@@ -49,6 +56,10 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 $(BUNDLE): $(NPM_STAMP) $(PY_STAMP) $(FRONTEND_SOURCES) $(PROTOCOL_SOURCES) frontend/scripts/build.mjs
 	cd frontend && npm run --silent build
 
+.PHONY: wheel
+wheel: setup ## Build the wheel and sdist into dist/ (with the browser app, the examples and the block library)
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
 browser: ## Install Debian's chromium for the browser tests (apt; needs root or sudo)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -56,10 +67,6 @@ browser: ## Install Debian's chromium for the browser tests (apt; needs root or 
 	fi
 
 postgres: ## Install Debian's postgresql for the history tests' Postgres tier (apt; needs root or sudo)
-.PHONY: wheel
-wheel: setup ## Build the wheel and sdist into dist/ (with the browser app, the examples and the block library)
-	$(BIN)/python -m build --no-isolation --outdir dist .
-
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; \
@@ -71,8 +78,8 @@ demo: setup ## Serve the example workspace on 127.0.0.1:8765 and print the addre
 demo-cli: setup ## Run the seed pipeline of examples/ headless, with live progress in the terminal
 	$(BIN)/sluicegate run examples seed_stream $(DEMO_VARS)
 
-test: setup browser postgres lint ## Lint, then run the whole test suite (kernel, API, Postgres, browser)
-	SLUICEGATE_TEST_POSTGRES=required $(BIN)/python -m pytest
+test: setup ray browser postgres lint ## Lint, then run the whole test suite (kernel, API, Ray, Postgres, browser)
+	SLUICEGATE_TEST_POSTGRES=required SLUICEGATE_REQUIRE_RAY=1 $(BIN)/python -m pytest
 
 lint: setup ## Check style, formatting and types (ruff, ruff format, mypy; tsc and biome for the frontend)
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -34,7 +34,7 @@ BLOCK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PIPELINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 Positive = Annotated[int, Field(ge=1)]
-Executor = Literal["thread", "process", "ray"]
+Executor = Literal["thread", "process", "ray"]  # as protocol.vocab.Executor
 MAX_NAME = 128  # a block's file `<name>.py` stays well under the file system's 255 bytes
 
 

@@ -20,6 +20,7 @@ from sluicegate.protocol.vocab import (
     EdgeState,
     ErrorInfo,
     Exchange,
+    Executor,
     FillLevel,
     Flag,
     KernelState,
@@ -107,6 +108,8 @@ class BlockTelemetry(WireModel):
     internal_bytes: int = 0
     children: ChildCounters | None = None
     error: ErrorInfo | None = None
+    executor: Executor = "thread"  # where its code runs: threads, a process pool, Ray
+    ran_on: dict[str, int] | None = None  # worker process or Ray node -> block runs it hosted
 
 
 class Capacity(WireModel):

@@ -42,6 +42,7 @@ KernelState = Literal["starting", "ready", "busy", "restarting", "died"]
 # SPEC §4.3.2: `default` is resolved at block start, so the wire only carries the result.
 EdgeMode = Literal["limited", "full"]
 Exchange = Literal["pipelined", "blocking"]
+Executor = Literal["thread", "process", "ray"]  # where a block's code runs
 EdgeState = Literal["created", "ready", "active", "upstream_done", "done", "error", "cancelled"]
 FillLevel = Literal["green", "yellow", "red"]
 BpLevel = Literal["OK", "LOW", "HIGH"]

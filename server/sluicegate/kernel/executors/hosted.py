@@ -54,7 +54,10 @@ class Hosted:
     # ---- commands (each runs on one of the worker's threads) ---------------------------
     def once(self, args: tuple[Any, ...]) -> None:
         call = functools.partial(self.loaded.fn, *args, **self.kwargs)
-        self._source(_lazy(call, self.shaper))
+        if self.loaded.is_generator:
+            self._source(_lazy(call, self.shaper))
+        else:  # a returned value exists whole: its items are known after the first pull
+            self._source(_Returned(call, self.shaper))
 
     def feed(self, batch: list[Any]) -> None:
         spec, fn, kwargs = self.spec, self.loaded.fn, self.kwargs
@@ -74,6 +77,8 @@ class Hosted:
         items, done, nbytes, rows = self._user(
             pull, self.iterator, limit, self.sizer, self.loaded.item_rows, byte_room
         )
+        if isinstance(self.raw, _Returned) and self.raw.left() == 0:
+            done = True  # no second round trip to learn that a returned value is used up
         return Pulled(items, done, nbytes, rows, self.sizer.exact, *self._metas())
 
     def close(self) -> None:
@@ -115,6 +120,30 @@ class Hosted:
 def _lazy(call: Callable[[], Any], shaper: Shaper) -> Iterator[Any]:
     """A lazy iterator over one call's items: user code starts on the first `next()`."""
     yield from shaper.results(call())
+
+
+class _Returned:
+    """The items of one call of a function that returns (not a generator): made on the first
+    `next()` (user code starts then, as on threads), then counted down."""
+
+    def __init__(self, call: Callable[[], Any], shaper: Shaper) -> None:
+        self.call = call
+        self.shaper = shaper
+        self.items: Iterator[Any] | None = None
+        self.count = -1
+
+    def __iter__(self) -> _Returned:
+        return self
+
+    def __next__(self) -> Any:
+        if self.items is None:
+            made = list(self.shaper.results(self.call()))
+            self.items, self.count = iter(made), len(made)
+        self.count -= 1
+        return next(self.items)
+
+    def left(self) -> int:
+        return -1 if self.items is None else max(self.count, 0)
 
 
 class _Stream:
