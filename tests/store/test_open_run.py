@@ -145,3 +145,28 @@ def test_import_sluicegate_does_not_load_the_store_until_open_run_is_used() -> N
         timeout=60,
     ).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_a_run_still_going_shows_what_it_stored_so_far(tmp_path: Path) -> None:
+    from sluicegate.store import OutputStore
+
+    store = OutputStore(tmp_path / ".sluicegate" / "runs")
+    writer = store.start_run("live-1", {"pipeline": "p"})
+    done = writer.open("D", "D:0", (0,), keep="all", budget_bytes=1 << 20)
+    done.add([{"a": 1}], 16, exact=False)
+    done.finish("succeeded")
+    going = writer.open("D", "D:1", (1,), keep="all", budget_bytes=1 << 20)
+    going.add([{"a": 2}, {"a": 3}], 32, exact=False)
+    writer.flush()
+
+    run = sluicegate.open_run(tmp_path, "live-1")
+    assert run.status == "running"
+    children = run.block("D").children()
+    assert [(c.uuid, c.status, c.stored) for c in children] == [
+        ("D:0", "succeeded", 1),
+        ("D:1", "running", 2),
+    ]
+    assert run.block("D").items() == [{"a": 1}, {"a": 2}, {"a": 3}]
+    going.finish("succeeded")
+    writer.finish_run("succeeded", {})
+    assert sluicegate.open_run(tmp_path, "live-1").status == "succeeded"

@@ -156,3 +156,29 @@ def test_any_rows_read_back_exactly(tmp_path_factory: Any, chunks: list[list[Any
     store = OutputStore(tmp_path_factory.mktemp("s"))
     store_chunks(store, chunks)
     assert same(read_back(store), [row for chunk in chunks for row in chunk])
+
+
+def test_rows_of_a_live_run_are_readable_after_each_flush(store: OutputStore) -> None:
+    run = store.start_run("live", {})
+    out = run.open("S", "S", (), keep="all", budget_bytes=1 << 20)
+    stream = store.root / "live" / "blocks" / "S" / "items" / "000001.arrows"
+    out.add([{"i": 0}, {"i": 1}], 32, exact=False)
+    run.flush()
+    assert pa.ipc.open_stream(stream.read_bytes()).read_all().to_pylist() == [{"i": 0}, {"i": 1}]
+    out.add([{"i": 2}], 16, exact=False)
+    run.flush()
+    assert pa.ipc.open_stream(stream.read_bytes()).read_all().num_rows == 3
+    assert store.reader("live").items("S", "S") == [{"i": 0}, {"i": 1}, {"i": 2}]
+    out.finish("succeeded")
+    run.finish_run("succeeded", {})
+
+
+def test_sampled_rows_keep_the_first_and_the_last(store: OutputStore) -> None:
+    run = store.start_run("r1", {})
+    out = run.open("S", "S", (), keep="sample", budget_bytes=1 << 20)
+    for i in range(0, 100, 10):
+        out.add([{"i": j} for j in range(i, i + 10)], 160, exact=False)
+    out.finish("succeeded")
+    run.finish_run("succeeded", {})
+    assert store.reader("r1").items("S", "S") == [{"i": 0}, {"i": 99}]
+    assert store.reader("r1").block_run("S", "S")["kept"] == "sample"
