@@ -82,4 +82,19 @@ export const api = {
   logs: (id, query = {}) => request("GET", `/api/runs/${enc(id)}/logs?${new URLSearchParams(query)}`),
   events: (id, query = {}) => request("GET", `/api/runs/${enc(id)}/events?${new URLSearchParams(query)}`),
   kernel: () => request("GET", "/api/kernel"),
+
+  // Settings (panel/): pipeline settings, config rules, raw YAML, workspace sluicegate.yaml.
+  settingsCatalog: () => request("GET", "/api/settings/catalog"),
+  patchSettings: (p, settings, version) => request("PATCH", `/api/pipelines/${enc(p)}/settings`, { settings }, version),
+  patchBuffers: (p, buffers, version) => request("PATCH", `/api/pipelines/${enc(p)}/buffers`, { buffers }, version),
+  rules: (p) => request("GET", `/api/pipelines/${enc(p)}/config`),
+  addRule: (p, rule, version) => request("POST", `/api/pipelines/${enc(p)}/config`, { rule }, version),
+  replaceRule: (p, i, rule, version) => request("PUT", `/api/pipelines/${enc(p)}/config/${i}`, { rule }, version),
+  moveRule: (p, i, to, version) => request("POST", `/api/pipelines/${enc(p)}/config/${i}/move`, { to }, version),
+  deleteRule: (p, i, version) => request("DELETE", `/api/pipelines/${enc(p)}/config/${i}`, undefined, version),
+  applyPort: (p, body, version) => request("POST", `/api/pipelines/${enc(p)}/ports/apply`, body, version),
+  putPipelineYaml: (p, text, version) => request("PUT", `/api/pipelines/${enc(p)}/yaml`, { text }, version),
+  workspaceSettings: () => request("GET", "/api/workspace/settings"),
+  patchWorkspace: (patch, version) => request("PATCH", "/api/workspace/settings", patch, version),
+  putWorkspaceYaml: (text, version) => request("PUT", "/api/workspace/yaml", { text }, version),
 };

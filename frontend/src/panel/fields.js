@@ -52,12 +52,13 @@ export function select({ label, help, value, name, options, inherit, resolved, s
   return el;
 }
 
-export function number({ label, help, value, name, placeholder, resolved, min = 1, save }) {
+// `decimal`: any number, not only whole ones; `above`: the value must be greater than it.
+export function number({ label, help, value, name, placeholder, resolved, min = 1, above, decimal = false, save }) {
   const input = h("input", {
     type: "number",
     name,
-    min,
-    step: 1,
+    min: above === undefined ? min : above,
+    step: decimal ? "any" : 1,
     placeholder: placeholder || "inherit",
     value: value ?? "",
   });
@@ -66,8 +67,11 @@ export function number({ label, help, value, name, placeholder, resolved, min = 
   input.addEventListener("change", () => {
     if (input.value === "") return run(null);
     const n = Number(input.value);
-    if (!Number.isInteger(n) || n < min) {
-      input.setCustomValidity(`a whole number ≥ ${min}`);
+    const bad =
+      !Number.isFinite(n) || (!decimal && !Number.isInteger(n)) || (above !== undefined ? n <= above : n < min);
+    if (bad) {
+      const kind = decimal ? "a number" : "a whole number";
+      input.setCustomValidity(above !== undefined ? `${kind} > ${above}` : `${kind} ≥ ${min}`);
       input.reportValidity();
       return;
     }

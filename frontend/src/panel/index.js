@@ -44,12 +44,9 @@ export function createPanel(root, ctx) {
         plan.edges && plan.edges[selection.id],
       ]);
     }
-    return JSON.stringify([
-      "pipeline",
-      data.spec && { d: data.spec.description, m: data.spec.mode, v: data.spec.variables },
-      data.error,
-      data.warnings,
-    ]);
+    // The version changes with every save of pipeline.yaml (rules, buffers, settings, and the
+    // edges a rule matches).
+    return JSON.stringify(["pipeline", data.version, data.spec, data.error, data.warnings]);
   }
 
   function render(force = false) {

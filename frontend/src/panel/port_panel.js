@@ -70,7 +70,22 @@ export function portSection(ctx, block, port) {
       h(
         "div.override-note",
         {},
-        `${key}: ${own[key]} is set here, but ${plan[key].source} sets ${plan[key].value} and wins; change it there (pipeline.yaml).`,
+        `${key}: ${own[key]} is set here, but ${plan[key].source} sets ${plan[key].value} and wins. `,
+        edge
+          ? h(
+              "button.link",
+              {
+                type: "button",
+                "data-testid": "apply-where-it-wins",
+                title: "the server sets it at the level that decides this port (a config rule or the edge)",
+                on: {
+                  click: () =>
+                    ctx.mutate((v) => api.applyPort(ctx.pipeline, { edge: edge.id, key, value: own[key] }, v)),
+                },
+              },
+              `Set ${own[key]} there`,
+            )
+          : null,
       ),
     ),
   );

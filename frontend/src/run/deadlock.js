@@ -1,6 +1,7 @@
 // A deadlock (docs/dataflow.md, Deadlocks): the cycle's blocks and edges are highlighted in the graph, and a
-// banner shows the kernel's message, which names every hop, with its fix, and offers to
-// apply the suggested setting or to run in batch mode (which never deadlocks on buffers).
+// banner shows the kernel's message, which names every hop, with its fix, and offers one
+// button that applies the suggested setting where it wins and runs again, or to run in batch
+// mode (which never deadlocks on buffers).
 import { h, clear } from "../core/dom.js";
 import { api } from "../core/api.js";
 import { parseEdgeId } from "../graph/model.js";
@@ -32,30 +33,25 @@ export function deadlockBanner({ pipeline, onRerun }) {
       if (suggestion && pipelineName) {
         const target = parseEdgeId(suggestion.edge);
         const mode = (suggestion.set && suggestion.set.mode) || "full";
+        // One button: the server sets the key where it decides the port (the edge, the config
+        // rule that wins there or a new one for this port, else the block's ports), checks the
+        // plan resolves to it, and the run starts again.
         actions.push(
           h(
             "button.primary",
             {
               type: "button",
+              "data-testid": "apply-fix",
+              title: "set it where it takes effect (pipeline.yaml), then run again",
               on: {
                 click: async (ev) => {
                   ev.target.disabled = true;
                   try {
-                    await api.updatePort(pipelineName, target.dst, target.dst_port, { buffering_mode: mode });
-                    const plan = await api.plan(pipelineName);
-                    const now = plan.edges[suggestion.edge] && plan.edges[suggestion.edge].buffering_mode;
-                    if (now && now.value !== mode) {
-                      toast(
-                        `Saved ${target.dst}.${target.dst_port} buffering_mode: ${mode} on the block, but ${now.source} sets ${now.value} and wins: change that rule in pipeline.yaml.`,
-                        "error",
-                        12000,
-                      );
-                    } else {
-                      toast(
-                        `Saved: ${target.dst}.${target.dst_port} buffering_mode: ${mode}. Run again to check.`,
-                        "info",
-                      );
-                    }
+                    const body = { edge: suggestion.edge, key: "buffering_mode", value: mode };
+                    const data = await api.applyPort(pipelineName, body);
+                    const applied = data.applied || {};
+                    toast(`Saved: ${applied.message || `${target.dst}.${target.dst_port} is ${mode}`}.`, "info");
+                    if (onRerun) onRerun("stream");
                   } catch (err) {
                     reportError(err);
                     ev.target.disabled = false;
@@ -63,7 +59,9 @@ export function deadlockBanner({ pipeline, onRerun }) {
                 },
               },
             },
-            `Apply fix: set ${target.dst}.${target.dst_port} to ${mode}`,
+            onRerun
+              ? `Fix: ${target.dst}.${target.dst_port} → ${mode}, run again`
+              : `Fix: ${target.dst}.${target.dst_port} → ${mode}`,
           ),
         );
       }
