@@ -46,9 +46,11 @@ def database_backend(request: pytest.FixtureRequest) -> Iterator[str]:
         yield backend
         return
     cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
+    url = cluster.new_database()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(URL_ENV, cluster.new_database())
+        patch.setenv(URL_ENV, url)
         yield backend
+    cluster.drop_database(url)
 
 
 @pytest.fixture(autouse=True)
@@ -57,9 +59,11 @@ def database_per_test(database_backend: str, request: pytest.FixtureRequest) -> 
         yield
         return
     cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
+    url = cluster.new_database()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(URL_ENV, cluster.new_database())
+        patch.setenv(URL_ENV, url)
         yield
+    cluster.drop_database(url)
 
 
 @pytest.fixture

@@ -21,9 +21,12 @@ def postgres() -> Iterator[pg_support.PostgresCluster]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty history database: a SQLite file, or a new Postgres database."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'history.db'}"
+        yield f"sqlite:///{tmp_path / 'history.db'}"
+        return
     cluster: pg_support.PostgresCluster = request.getfixturevalue("postgres")
-    return cluster.new_database()
+    url = cluster.new_database()
+    yield url
+    cluster.drop_database(url)
