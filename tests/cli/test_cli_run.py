@@ -24,7 +24,18 @@ REPORT_KEYS = {
     "blocks",
     "ports",
 }
-BLOCK_KEYS = {"phase", "items_in", "items_out", "first_output_s", "finished_s", "children", "error"}
+BLOCK_KEYS = {
+    "phase",
+    "items_in",
+    "items_out",
+    "first_output_s",
+    "finished_s",
+    "children",
+    "error",
+    "executor",
+    "ran_on",
+    "retried",
+}
 PORT_KEYS = {
     "mode",
     "mode_source",

@@ -65,6 +65,7 @@ def block_run(name: str, phase: str = "running", started: bool = True) -> Any:
         inputs=[],
         outlet=None,
         thread_id=None,
+        remote=None,
         forced=False,
         holds_slot=False,
         error=None,

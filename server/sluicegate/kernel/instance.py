@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sluicegate.kernel.waiters import Waiters
 from sluicegate.protocol.vocab import (
@@ -22,10 +22,17 @@ if TYPE_CHECKING:
     from sluicegate.blocks.loader import LoadedBlock
     from sluicegate.graph.topology import BlockNode
     from sluicegate.kernel.edge import Edge
-    from sluicegate.kernel.executors.remote import RemoteRun
     from sluicegate.kernel.logs import BlockLog
     from sluicegate.kernel.mage_outputs import Shaper
     from sluicegate.kernel.outlet import Outlet
+
+
+class Hosting(Protocol):
+    """What the stopper does to a block run hosted by a worker (executors/remote.RemoteRun)."""
+
+    def cancel(self) -> None: ...
+    def interrupt(self) -> None: ...
+    def abandon(self) -> None: ...
 
 
 @dataclass
@@ -101,7 +108,7 @@ class Instance:
         "cancelled"  # what a cancel makes of this run (upstream_failed if it never started)
     )
     blocked_edge: Edge | None = None  # the edge a starved or back-pressured run waits on
-    remote: RemoteRun | None = None  # while a worker process or Ray actor hosts its code
+    remote: Hosting | None = None  # while a worker process or Ray actor hosts its code
     where: str | None = None  # the worker process or Ray node its code ran on
     attempts: int = 0  # how often its code was started (more than once after a lost worker)
     block: str = field(init=False)  # node.name, read on every step of the run

@@ -39,7 +39,7 @@ class RemoteDriver(Driver):
         super().__init__(services, inst, single_inputs)
         self.pool = pool
         self.executors = executors
-        self.kwargs: dict[str, Any] = {}
+        self.remote: RemoteRun | None = None  # also `inst.remote`, for the stopper
 
     async def execute(self) -> list[Any] | None:
         try:
@@ -47,14 +47,15 @@ class RemoteDriver(Driver):
         except BaseException:
             # as `Driver._drive` does: close the block's generator at its suspension point
             # (its `finally:` runs, and its last log lines arrive) before the run ends
-            remote = self.inst.remote
+            remote = self.remote
             if remote is not None and remote.worker.alive:
                 with contextlib.suppress(Exception):
                     await remote.call([("close",)])
             raise
         finally:
-            if self.inst.remote is not None:
-                self.inst.remote.close()
+            if self.remote is not None:
+                self.remote.close()
+            self.inst.remote = None
 
     # ---- styles -------------------------------------------------------------------------
     async def _call_once(
@@ -150,20 +151,20 @@ class RemoteDriver(Driver):
         inst, state = self.inst, self.services.state
         if ops and ops[0][0] == "open":
             self._open()
-        assert inst.remote is not None
+        assert self.remote is not None
         inst.set_activity("busy")
         state.busy += 1
         try:
-            return await inst.remote.call(ops)
+            return await self.remote.call(ops)
         finally:
             state.busy -= 1
 
     def _open(self) -> None:
         inst = self.inst
-        if inst.remote is not None:
-            inst.remote.close()
+        if self.remote is not None:
+            self.remote.close()
         worker = self.pool.pick()
-        inst.remote = RemoteRun(
+        self.remote = inst.remote = RemoteRun(
             worker, inst, self.executors.context, self.services.loop, self.services.handback
         )
         inst.where = worker.where

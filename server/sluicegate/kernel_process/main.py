@@ -13,7 +13,7 @@ from typing import Any
 
 from sluicegate.errors import BlockLoadError, SluicegateError
 from sluicegate.graph.build import load_pipeline
-from sluicegate.graph.settings import with_mode
+from sluicegate.graph.settings import with_executor, with_mode
 from sluicegate.kernel.api import LocalKernel
 from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.store_port import StoreAdapter
@@ -96,6 +96,8 @@ class KernelService:
             topology = load_pipeline(self.workspace, command.pipeline)
             if command.mode:
                 topology = with_mode(topology, command.mode)
+            if command.executor:
+                topology = with_executor(topology, command.executor)
             mode = topology.settings.mode
             writer = self.store.start_run(
                 run_id,

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from sluicegate.protocol.vocab import RunMode, WireModel
+from sluicegate.protocol.vocab import Executor, RunMode, WireModel
 
 
 class StartRun(WireModel):
@@ -17,6 +17,7 @@ class StartRun(WireModel):
     type: Literal["start_run"] = "start_run"
     pipeline: str
     mode: RunMode | None = None
+    executor: Executor | None = None  # overrides the pipeline's settings.executor
     variables: dict[str, Any] = {}
     run_id: str | None = None
     rerun_of: str | None = None  # reuse the stored outputs of that run's succeeded blocks

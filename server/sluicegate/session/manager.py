@@ -14,8 +14,10 @@ from typing import Any
 
 from sluicegate.errors import Conflict, NotFound
 from sluicegate.graph.build import load_pipeline
+from sluicegate.graph.settings import with_executor
 from sluicegate.graph.subset import ancestors
 from sluicegate.kernel.api import new_run_id
+from sluicegate.kernel.executors.choose import check_executors
 from sluicegate.protocol import Message
 from sluicegate.protocol.commands import CancelRun, RunCell, Shutdown, StartRun
 from sluicegate.protocol.events import (
@@ -93,19 +95,29 @@ class Session:
         mode: str | None,
         variables: dict[str, Any],
         rerun_of: str | None = None,
+        executor: str | None = None,
     ) -> str:
         """Start a run (called from a worker thread); 409 while another run or cell is active."""
         run_id = new_run_id(pipeline)
         self._claim({"run_id": run_id, "kind": "run", "pipeline": pipeline, "mode": mode})
         try:
             topology = load_pipeline(self.workspace, pipeline)  # plan errors: 422, nothing starts
+            if executor is not None:
+                topology = with_executor(topology, executor)
+            check_executors(topology)  # `executor: ray` without Ray installed
             resolved_mode = mode or topology.settings.mode
             self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
             assert self.active is not None
             self.active["mode"] = resolved_mode
             self.active["code_versions"] = code_versions(self.workspace, pipeline)
             self.active["grace_s"] = topology.settings.cancel_grace_s
-            command = {"pipeline": pipeline, "mode": mode, "variables": variables, "run_id": run_id}
+            command = {
+                "pipeline": pipeline,
+                "mode": mode,
+                "executor": executor,
+                "variables": variables,
+                "run_id": run_id,
+            }
             self.kernel.send(StartRun.model_validate({**command, "rerun_of": rerun_of}))
         except BaseException:
             self._release(run_id)

@@ -61,6 +61,9 @@ class EdgeCreate(_In):
 
 class RunStart(_In):
     mode: Literal["stream", "batch"] | None = None
+    executor: Literal["thread", "process", "ray"] | None = Field(
+        None, description="where block code runs (default: the pipeline's settings.executor)"
+    )
     variables: dict[str, Any] = {}
 
 

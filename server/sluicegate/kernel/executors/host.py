@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.blocks.loader import LoadedBlock, load_block
-from sluicegate.errors import BlockLoadError, Cancelled
+from sluicegate.errors import BlockLoadError, Cancelled, RunError
 from sluicegate.kernel import capture
 from sluicegate.kernel.block_loading import prepare_paths
 from sluicegate.kernel.executors.hosted import Hosted
@@ -91,8 +91,8 @@ class Host:
     def _open(self, rid: str, spec: OpenSpec) -> Hosted:
         run_id = rid.split("/", 1)[0]
         loaded = self.runs.get(run_id, {}).get(spec.block)
-        if loaded is None:
-            raise BlockLoadError(f"block '{spec.block}' was not loaded in this worker")
+        if loaded is None:  # the kernel sends the run's blocks before its first command
+            raise RunError(f"block '{spec.block}' of run {run_id} is not loaded in this worker")
         if isinstance(loaded, BlockLoadError):
             raise loaded
         hosted = Hosted(rid, spec, loaded, self.note)

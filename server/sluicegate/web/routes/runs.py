@@ -54,7 +54,9 @@ def _run_or_404(engine: Any, run_id: str) -> RunRow:
 @router.post("/api/pipelines/{pipeline}/runs", response_model=Started, status_code=201)
 async def start_run(pipeline: str, body: RunStart, session: SessionDep) -> Started:
     run_id = await run_in_threadpool(
-        lambda: session.start_run(pipeline, mode=body.mode, variables=body.variables)
+        lambda: session.start_run(
+            pipeline, mode=body.mode, variables=body.variables, executor=body.executor
+        )
     )
     return Started(run_id=run_id)
 
