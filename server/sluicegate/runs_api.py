@@ -32,7 +32,6 @@ from sluicegate.store.tabular import to_pandas
 
 __all__ = ["Block", "Child", "Run", "RunSummary", "list_runs", "open_run"]
 LOG_PAGE = 1000
-ITEM_PAGE = 1000
 
 
 def open_run(workspace: str | os.PathLike[str], run_id: str) -> Run:
@@ -126,16 +125,8 @@ class Child:
         return list(self.iter_items())
 
     def iter_items(self) -> Iterator[Any]:
-        reader, offset = self.block._reader, 0
-        while True:
-            try:
-                page = reader.items(self.block.name, self.uuid, offset, ITEM_PAGE)
-            except NotFound:  # finished with nothing stored
-                return
-            yield from page
-            if len(page) < ITEM_PAGE:
-                return
-            offset += len(page)
+        for _, item in self.block._reader.iter_stored(self.block.name, [self.uuid]):
+            yield item
 
     def log(self) -> list[dict[str, Any]]:
         return _all_log(self.block.run.path, uuid=self.uuid)
@@ -181,14 +172,18 @@ class Block:
         return list(self.iter_items())
 
     def iter_items(self) -> Iterator[Any]:
-        for child in self.children():
-            yield from child.iter_items()
+        for _, item in self._stored():
+            yield item
 
     def to_pandas(self, child_column: str | None = None) -> Any:
         """The items as one pandas DataFrame (`tabular.to_pandas`); with `child_column`, a
         column of that name says which block run each row comes from."""
-        parts = [(c.uuid, c.items()) for c in self.children()]
-        return to_pandas(parts, child_column)
+        return to_pandas(list(self._stored()), child_column)
+
+    def _stored(self) -> Iterator[tuple[str, Any]]:
+        uuids = [c.uuid for c in self.children()]
+        if uuids:
+            yield from self._reader.iter_stored(self.name, uuids)
 
     def log(self) -> list[dict[str, Any]]:
         return _all_log(self.run.path, block=self.name)

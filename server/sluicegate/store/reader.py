@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -206,6 +207,21 @@ class RunReader:
             for i, skip, n in chunks.covering(offset, limit):
                 out.extend(files.read(chunks.where[i], skip, n))
         return out
+
+    def iter_stored(self, block: str, uuids: list[str]) -> Iterator[tuple[str, Any]]:
+        """(uuid, item) for every stored item of the block runs `uuids`, in that order, each
+        run's items in order; unpickled, like `items`. Reads each chunk once: for reading
+        whole blocks (`sluicegate.open_run`)."""
+        view = self._view(block)
+        with ChunkFiles(view.path, view.batches) as files:
+            for uuid in uuids:
+                chunks = view.chunks.get(uuid)
+                if chunks is None:
+                    continue
+                for i, start in enumerate(chunks.starts):
+                    end = chunks.starts[i + 1] if i + 1 < len(chunks.starts) else chunks.stored
+                    for item in files.read(chunks.where[i], 0, end - start):
+                        yield uuid, item
 
     def views(self, block: str, uuid: str, offset: int = 0, limit: int = 50) -> list[Any]:
         """The safe views (`views.py`) of a page of stored items, the same page `items` would

@@ -28,36 +28,39 @@ def _kind(item: Any) -> str:
     return "items"
 
 
-def to_pandas(parts: list[tuple[str, list[Any]]], child_column: str | None = None) -> Any:
-    """`parts`: (block run uuid, its items) in order."""
+def to_pandas(stored: list[tuple[str, Any]], child_column: str | None = None) -> Any:
+    """`stored`: (block run uuid, item) in order. One frame built at once, not per child."""
     import pandas as pd
 
-    kinds = {_kind(item) for _, items in parts for item in items}
+    kinds = {_kind(item) for _, item in stored}
     if len(kinds) > 1:
         raise UsageError(
             f"These outputs mix {', '.join(sorted(kinds))}: they do not make one table; "
             "read them with items() instead."
         )
     kind = kinds.pop() if kinds else "rows"
-    frames: list[Any] = []
-    for uuid, items in parts:
-        if not items:
-            continue
-        if kind == "rows":
-            frame = pd.DataFrame.from_records(items)
-        elif kind == "frames":
-            frames_ = [_as_pandas(i) for i in items]
-            frame = pd.concat(frames_) if len(frames_) > 1 else frames_[0]
-        elif kind == "arrays":
-            frame = pd.concat([pd.DataFrame(a) for a in items], ignore_index=True)
-        else:
-            frame = pd.DataFrame({"item": items})
-        if child_column is not None:
-            frame = frame.assign(**{child_column: uuid})
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=kind != "frames") if len(frames) > 1 else frames[0]
+    items = [item for _, item in stored]
+    if kind == "rows":
+        frame = pd.DataFrame.from_records(items) if items else pd.DataFrame()
+        labels = [uuid for uuid, _ in stored]
+    elif kind == "frames":
+        parts = [_as_pandas(item) for item in items]
+        frame = pd.concat(parts) if len(parts) > 1 else parts[0]
+        labels = [
+            uuid for (uuid, _), part in zip(stored, parts, strict=True) for _ in range(len(part))
+        ]
+    elif kind == "arrays":
+        parts = [pd.DataFrame(a) for a in items]
+        frame = pd.concat(parts, ignore_index=True)
+        labels = [
+            uuid for (uuid, _), part in zip(stored, parts, strict=True) for _ in range(len(part))
+        ]
+    else:
+        frame = pd.DataFrame({"item": items})
+        labels = [uuid for uuid, _ in stored]
+    if child_column is not None and len(frame):
+        frame = frame.assign(**{child_column: labels})
+    return frame
 
 
 def _as_pandas(item: Any) -> Any:
