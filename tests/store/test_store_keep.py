@@ -52,7 +52,8 @@ def test_keep_sample_keeps_first_and_last(store: OutputStore) -> None:
     line = reader.block_run("B", "B")
     assert line is not None and line["kept"] == "sample" and line["count"] == 1000
     assert reader.items("B", "B") == ["x0", "x999"]
-    assert line["preview"]["text"] == "'x0'" and line["types"] == {"str": 1000}
+    assert line["preview"] == {"kind": "text", "text": "x0", "length": 2, "type": "str"}
+    assert line["types"] == {"str": 1000}
 
 
 def test_keep_sample_of_one_item_keeps_it_once(store: OutputStore) -> None:
