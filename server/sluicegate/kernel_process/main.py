@@ -15,6 +15,7 @@ from sluicegate.errors import BlockLoadError, SluicegateError
 from sluicegate.graph.build import load_pipeline
 from sluicegate.graph.settings import with_executor, with_mode
 from sluicegate.kernel.api import LocalKernel
+from sluicegate.kernel.executors import pools
 from sluicegate.kernel.live import LiveTelemetry
 from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.kernel_process.cell import run_cell
@@ -85,7 +86,7 @@ class KernelService:
             status = target(command)
         finally:
             if status != "succeeded":  # cancelled or failed: nothing it started lives on
-                end_subprocesses()
+                end_subprocesses(keep=pools.kept_pids())
             self._status("ready")
 
     def _run(self, command: StartRun) -> str:
@@ -196,4 +197,5 @@ def main(conn: Connection, send: Connection, workspace: str, store_root: str) ->
         for command in commands:
             service.handle(command)
     sender.close()
+    pools.shutdown()  # worker processes and a local Ray cluster end cleanly first
     end_subprocesses()

@@ -68,15 +68,16 @@ def _signal(pids: list[int], sig: signal.Signals) -> None:
             os.kill(pid, sig)
 
 
-def end_subprocesses(grace_s: float = GRACE_S) -> list[int]:
-    """End every other live process of this process's group: SIGTERM, then SIGKILL after
+def end_subprocesses(grace_s: float = GRACE_S, keep: frozenset[int] = frozenset()) -> list[int]:
+    """End every other live process of this process's group but those in `keep` (the
+    executors' worker processes and the local Ray cluster): SIGTERM, then SIGKILL after
     `grace_s`. Only when this process leads its group (the server's kernel process), so a
     kernel run in-process (`sluicegate run`, a notebook) never touches its caller's group.
     Returns the pids that were signalled."""
     me = os.getpid()
     if os.name != "posix" or os.getpgid(0) != me:
         return []
-    others = [pid for pid in group_members(me) if pid != me]
+    others = [pid for pid in group_members(me) if pid != me and pid not in keep]
     if not others:
         return []
     _signal(others, signal.SIGTERM)

@@ -47,6 +47,17 @@ def ray_pool(address: str | None) -> RayPool:
         return _ray
 
 
+def kept_pids() -> frozenset[int]:
+    """Processes the executors own (worker processes, a local Ray cluster started here): a
+    failed run's cleanup of the processes user code started leaves them alone."""
+    pids: set[int] = set()
+    if _process is not None:
+        pids.update(w.proc.pid for w in _process.workers if w.alive)
+    if _ray is not None:
+        pids.update(_ray.cluster_pids)
+    return frozenset(pids)
+
+
 def shutdown() -> None:
     """End every worker process and disconnect from Ray (at exit, or between tests)."""
     global _process, _ray

@@ -11,6 +11,7 @@ with each answer. An actor whose node is lost fails the calls it had (Ray raises
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import threading
 import time
@@ -40,6 +41,9 @@ class HostActor:
 
     def where(self) -> tuple[str, str]:
         return self.node_id, self.ip
+
+    def pid(self) -> int:
+        return os.getpid()
 
     def call(self, rid: str, ctx: RunContext, payload: bytes) -> bytes:
         try:
@@ -149,6 +153,7 @@ class RayPool:
         self.address = address
         self.workers: list[RayWorker] = []
         self.cluster_start_s: float | None = None
+        self.cluster_pids: set[int] = set()
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -158,6 +163,7 @@ class RayPool:
                 return
             started = time.perf_counter()
             if not ray.is_initialized():
+                before = _children()
                 ray.init(
                     address=self.address,
                     include_dashboard=False,
@@ -165,8 +171,10 @@ class RayPool:
                     log_to_driver=False,
                     ignore_reinit_error=True,
                 )
+                self.cluster_pids = _children() - before  # a local cluster started here
             cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
             self.workers = self._place(cpus)
+            self.cluster_pids |= set(ray.get([w.actor.pid.remote() for w in self.workers]))
             self.cluster_start_s = time.perf_counter() - started
 
     def _place(self, count: int) -> list[RayWorker]:
@@ -220,6 +228,15 @@ class RayPool:
                 with contextlib.suppress(Exception):
                     ray.kill(worker.actor)
         ray.shutdown()
+
+
+def _children() -> set[int]:
+    """This process's descendants (the processes `ray.init` starts for a local cluster)."""
+    try:
+        import psutil
+    except ImportError:  # only the kernel process's cleanup needs these
+        return set()
+    return {p.pid for p in psutil.Process().children(recursive=True)}
 
 
 def _first_line(exc: BaseException) -> str:
