@@ -182,3 +182,20 @@ def test_sampled_rows_keep_the_first_and_the_last(store: OutputStore) -> None:
     run.finish_run("succeeded", {})
     assert store.reader("r1").items("S", "S") == [{"i": 0}, {"i": 99}]
     assert store.reader("r1").block_run("S", "S")["kept"] == "sample"
+
+
+def test_reading_arrow_outputs_without_pyarrow_says_what_to_install(
+    store: OutputStore, monkeypatch: Any
+) -> None:
+    import sys
+
+    import numpy as np
+
+    from sluicegate.store.chunkdata import MissingArrow
+
+    store_chunks(store, [[{"a": 1}], [np.arange(2)]])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` now fails
+    reader = store.reader("r1")
+    with pytest.raises(MissingArrow, match=r"pip install 'sluicegate\[arrow\]'"):
+        reader.items("B", "B", 0, 1)
+    assert reader.items("B", "B", 1, 1)[0].tolist() == [0, 1]  # .npy needs numpy only
