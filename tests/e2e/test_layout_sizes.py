@@ -289,3 +289,28 @@ def test_toasts_close_by_themselves_and_at_most_three_stack(
     expect(page.locator(".palette .form-error")).to_be_empty()
     folder = layout_server.workspace / "pipelines" / "seed_stream"
     assert (folder / "good_name.py").exists() and not list(folder.glob("bad*"))
+
+
+def test_the_home_page_drops_an_old_error_once_a_load_succeeds(
+    open_page: Any, layout_server: Server
+) -> None:
+    page = open_page(1280, 720)
+    failures = []
+
+    def fail_once(route: Any) -> None:
+        if failures:
+            route.continue_()
+            return
+        failures.append(route.request.url)
+        body = '{"error": {"type": "Unavailable", "message": "the workspace is busy"}}'
+        route.fulfill(status=503, content_type="application/json", body=body)
+
+    page.route("**/api/pipelines", fail_once)
+    page.goto(layout_server.url + "/")
+    toast = page.locator(".toast-item", has_text="the workspace is busy")
+    expect(toast).to_be_visible()
+    # Something happens in the workspace (a run ends): the page loads again, and succeeds.
+    layout_server.run_to_end("deadlock_diamond")
+    expect(page.locator("a.card").first).to_be_visible(timeout=15_000)
+    # At once, not when the toast would have closed by itself (8 s after it opened).
+    expect(toast).to_have_count(0, timeout=500)
