@@ -178,6 +178,7 @@ def test_a_running_run_shows_cancel(
     assert_no_sideways_scroll(page, "running run view")
     assert_in_view(cancel, "Cancel")
     assert_in_view(page.get_by_role("button", name="New run"), "New run (running)")
+    graph_drawn(page)
     screenshot(page, "run-running")
     cancel.click()
     expect(page.locator(".run-head .pill-cancelled")).to_be_visible(timeout=30_000)
