@@ -176,6 +176,7 @@ export function blockDetail({ runId, block, onInspect }) {
             t.internal_bytes ? stat("held", fmtBytes(t.internal_bytes)) : null,
           ),
         ),
+        executorSection(t),
         t.children
           ? h(
               "section.panel-section",
@@ -220,4 +221,23 @@ function edgeKey(name, state) {
   for (const [id, e] of Object.entries(state.edges || {}))
     if (id.includes(`${name}.`)) out.push(id, e.fill && e.fill.items, e.total && e.total.items_in);
   return out;
+}
+
+// Where the block's code runs (settings.executor / `executor:`), and on process and Ray the
+// worker processes or Ray nodes that hosted its runs, with how many each.
+function executorSection(t) {
+  const where = Object.entries(t.ran_on || {}).sort((a, b) => b[1] - a[1]);
+  const word = { thread: "threads", process: "worker processes", ray: "Ray" }[t.executor || "thread"];
+  return h(
+    "section.panel-section.executor-section",
+    {},
+    h("h3", {}, "Runs on ", h("span.executor-name", {}, word)),
+    where.length
+      ? h(
+          "div.stats.ran-on",
+          {},
+          where.map(([name, count]) => stat(name, fmtNumber(count))),
+        )
+      : null,
+  );
 }

@@ -31,15 +31,36 @@ function modeSwitch(initial) {
   return { el: h("div.segmented", { role: "group", "aria-label": "run mode" }, buttons), get: () => mode };
 }
 
+// Where this run's block code runs; "" keeps the pipeline's `settings.executor`.
+function executorChoice() {
+  const select = h(
+    "select.executor-choice",
+    { name: "executor", "aria-label": "executor" },
+    h("option", { value: "" }, "pipeline's setting"),
+    h("option", { value: "thread" }, "threads (this process)"),
+    h("option", { value: "process" }, "processes (every core)"),
+    h("option", { value: "ray" }, "Ray cluster"),
+  );
+  const el = h(
+    "label.executor-field",
+    { title: "blocks with their own executor: keep it" },
+    h("span", {}, "Run block code on"),
+    select,
+  );
+  return { el, get: () => /** @type {HTMLSelectElement} */ (select).value || undefined };
+}
+
 // -> element: [stream|batch] [Variables (n) ▾] [Run]; onStarted(run_id)
 export function runLauncher({ pipeline, mode, variables, label = "Run", onStarted }) {
   const switcher = modeSwitch(mode);
+  const executor = executorChoice();
   const vars = variablesEditor(variables || {});
   const count = () => Object.keys(vars.value()).length;
   const toggleText = () => `Variables (${count()})`;
   const popover = h(
     "div.popover.vars-pop",
     { hidden: true },
+    executor.el,
     h("div.pop-title", {}, "Runtime variables for this run"),
     vars.el,
     h(
@@ -83,7 +104,11 @@ export function runLauncher({ pipeline, mode, variables, label = "Run", onStarte
         click: async () => {
           run.disabled = true;
           try {
-            const started = await api.startRun(pipeline, { mode: switcher.get(), variables: vars.value() });
+            const started = await api.startRun(pipeline, {
+              mode: switcher.get(),
+              executor: executor.get(),
+              variables: vars.value(),
+            });
             popover.hidden = true;
             onStarted(started.run_id);
           } catch (err) {
