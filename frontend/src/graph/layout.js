@@ -7,7 +7,7 @@
 
 import ELK from "elkjs/lib/elk-api.js";
 
-export const NODE_W = 200;
+export const NODE_W = 184;
 export const HEADER_H = 30;
 export const PORT_GAP = 24;
 export const GAUGE_W = 120;
@@ -82,8 +82,8 @@ export async function layoutGraph(graph) {
       "elk.direction": "RIGHT",
       "elk.edgeRouting": "ORTHOGONAL",
       "elk.spacing.nodeNode": "36",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "28",
-      "elk.layered.spacing.edgeNodeBetweenLayers": "14",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "22",
+      "elk.layered.spacing.edgeNodeBetweenLayers": "10",
       "elk.spacing.edgeLabel": "6",
       "elk.edgeLabels.placement": "CENTER",
       "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",

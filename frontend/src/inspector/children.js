@@ -3,6 +3,8 @@
 import { api } from "../core/api.js";
 import { fmtDuration, h } from "../core/dom.js";
 import { count } from "../notebook/preview.js";
+import { lineageText, lineageTitle } from "../run/lineage.js";
+import "./lineage.css";
 
 const LIMIT = 50;
 
@@ -68,7 +70,12 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
       "button.insp-child",
       {
         dataset: { uuid: item.uuid },
-        title: item.error ? `${item.error.type}: ${item.error.message}` : item.reason || item.phase,
+        title: [
+          item.error ? `${item.error.type}: ${item.error.message}` : item.reason || item.phase,
+          lineageTitle(item),
+        ]
+          .filter(Boolean)
+          .join("\n"),
         "aria-current": item.uuid === current ? "true" : null,
         on: {
           click: () => {
@@ -80,6 +87,7 @@ export function childrenPicker({ runId, block, phases, selected, on }) {
       },
       h(`span.phase-dot.phase-${item.phase}`),
       h("span.child-uuid", {}, item.uuid),
+      lineageText(item) ? h("span.child-lineage", {}, `← ${lineageText(item)}`) : null,
       h(
         "span.child-facts",
         {},

@@ -11,6 +11,7 @@ import { fmtDuration, h } from "../core/dom.js";
 import { live } from "../core/live.js";
 import { TERMINAL_RUN_PHASE } from "../core/protocol.gen.js";
 import { childrenPicker } from "./children.js";
+import { childInputPane } from "./child_input.js";
 import { itemsPane } from "./items.js";
 import { sidePane } from "./side.js";
 import "./inspector.css";
@@ -104,6 +105,13 @@ export function mountInspector(root, initial) {
       panes.push(items, aside);
       main.append(items.el);
       side.append(aside.el);
+      // A child's input: first for a failed child (it stored nothing), else after its output.
+      if (selected.uuid !== block) {
+        const input = childInputPane({ runId: found.run.id, uuid: selected.uuid });
+        panes.push(input);
+        if (selected.phase === "failed") main.prepend(input.el);
+        else main.append(input.el);
+      }
     } else {
       main.append(h("div.insp-empty", {}, `Block ${block} has no block run in this run.`));
     }

@@ -5,6 +5,7 @@ import { h, clear, fmtNumber } from "../core/dom.js";
 import { api } from "../core/api.js";
 import { statusPill, duration } from "../pages/common.js";
 import { TERMINAL_PHASE } from "../core/protocol.gen.js";
+import { lineageText, lineageTitle } from "./lineage.js";
 
 const PAGE = 50;
 const FILTERS = [["", "all"], ...["running", ...TERMINAL_PHASE].map((p) => [p, p.replace("_", " ")])];
@@ -75,7 +76,15 @@ export function childrenList({ runId, block, onOpen }) {
       h(
         "thead",
         {},
-        h("tr", {}, h("th", {}, "child"), h("th", {}, "phase"), h("th.num", {}, "out"), h("th.num", {}, "time")),
+        h(
+          "tr",
+          {},
+          h("th", {}, "child"),
+          h("th", { title: "where its inputs came from: an upstream child, or item #i of a dynamic block" }, "from"),
+          h("th", {}, "phase"),
+          h("th.num", {}, "out"),
+          h("th.num", {}, "time"),
+        ),
       ),
       rows,
     ),
@@ -91,7 +100,7 @@ export function childrenList({ runId, block, onOpen }) {
       const page = await api.children(runId, block, query);
       render(page);
     } catch (err) {
-      clear(rows).append(h("tr", {}, h("td", { colspan: 4 }, h("span.muted", {}, err.message))));
+      clear(rows).append(h("tr", {}, h("td", { colspan: 5 }, h("span.muted", {}, err.message))));
     } finally {
       loading = false;
     }
@@ -104,7 +113,7 @@ export function childrenList({ runId, block, onOpen }) {
         h(
           "tr",
           {},
-          h("td.muted", { colspan: 4 }, phase ? `No ${phase.replace("_", " ")} children.` : "No children yet."),
+          h("td.muted", { colspan: 5 }, phase ? `No ${phase.replace("_", " ")} children.` : "No children yet."),
         ),
       );
     for (const child of page.items) {
@@ -129,6 +138,7 @@ export function childrenList({ runId, block, onOpen }) {
           },
         },
         h("td.mono", {}, child.uuid),
+        h("td.mono.lineage", { title: lineageTitle(child) }, lineageText(child) || "–"),
         h("td", {}, statusPill(child.phase)),
         h("td.num", {}, child.items_out === null || child.items_out === undefined ? "–" : fmtNumber(child.items_out)),
         h("td.num", {}, took),
