@@ -199,3 +199,24 @@ def test_reading_arrow_outputs_without_pyarrow_says_what_to_install(
     with pytest.raises(MissingArrow, match=r"pip install 'sluicegate\[arrow\]'"):
         reader.items("B", "B", 0, 1)
     assert reader.items("B", "B", 1, 1)[0].tolist() == [0, 1]  # .npy needs numpy only
+
+
+def test_an_item_that_is_a_list_of_rows_is_one_arrow_file(store: OutputStore) -> None:
+    """A Mage-style block returning a list of dicts emits one item: the list."""
+    table = [{"sku": "a", "price": 1.5}, {"sku": "b", "price": None}]
+    block = store_chunks(store, [[table, [{"n": 1}]]])
+    assert formats(block) == ["files:rows,rows"]
+    assert same(read_back(store), [table, [{"n": 1}]])
+    on_disk = pa.ipc.open_file((block / "items" / "000001.arrow").read_bytes()).read_all()
+    assert on_disk.to_pylist() == table
+
+
+@pytest.mark.parametrize(
+    "item",
+    [[{"a": 1}, {"a": 2.5}], [{"a": 1}, {"b": 1}], [], [{"a": 1}, 2], ({"a": 1},)],
+    ids=["ints and floats", "other keys", "empty", "not only dicts", "a tuple"],
+)
+def test_lists_arrow_would_change_are_pickled(store: OutputStore, item: Any) -> None:
+    block = store_chunks(store, [[item]])
+    assert formats(block) == ["pickle"]
+    assert same(read_back(store), [item])

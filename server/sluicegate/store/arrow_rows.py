@@ -100,6 +100,23 @@ def schema_bytes(schema: Any) -> bytes:
 
 def batch_bytes(items: list[Any], schema: Any) -> bytes:
     """One IPC record batch message holding `items` as rows."""
+    data: bytes = _batch(items, schema).serialize().to_pybytes()
+    return data
+
+
+def rows_file(items: list[Any], columns: Columns) -> bytes:
+    """An Arrow IPC file holding one item that is a list of rows (`row_columns` said yes)."""
+    import pyarrow as pa
+
+    schema = arrow_schema(columns)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, schema) as writer:
+        writer.write_batch(_batch(items, schema))
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def _batch(items: list[Any], schema: Any) -> Any:
     import pyarrow as pa
 
     arrays = []
@@ -108,9 +125,14 @@ def batch_bytes(items: list[Any], schema: Any) -> bytes:
         # hundreds of times slower than it infers the same type.
         array = pa.array([item[name] for item in items])
         arrays.append(array if array.type == want else array.cast(want))
-    batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
-    data: bytes = batch.serialize().to_pybytes()
-    return data
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def read_rows_file(data: bytes) -> list[dict[str, Any]]:
+    import pyarrow as pa
+
+    rows: list[dict[str, Any]] = pa.ipc.open_file(pa.py_buffer(data)).read_all().to_pylist()
+    return rows
 
 
 def read_schema(data: bytes) -> Any:

@@ -4,7 +4,8 @@ is (`where`), and the open files of one block while a page is read (`ChunkFiles`
 - no `format` (every store version): `offset`/`length` of a pickled list in `data.bin`;
 - `format: rows`: record batch `span` of the Arrow stream `file`, whose schema message is at
   `schema`; the rows come back as dicts;
-- `format: files`: one file per item, with its `kind` (`pandas`, `polars`, `arrow`, `npy`).
+- `format: files`: one file per item, with its `kind` (`pandas`, `polars`, `arrow`, `npy`, or
+  `rows` for an item that is a list of rows).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from types import TracebackType
 from typing import Any, BinaryIO
 
 from sluicegate.errors import SluicegateError
-from sluicegate.store.arrow_rows import read_rows, read_schema
+from sluicegate.store.arrow_rows import read_rows, read_rows_file, read_schema
 from sluicegate.store.arrow_tables import KINDS, decode_table
 from sluicegate.store.layout import DATA
 from sluicegate.store.npy import decode_array
@@ -38,7 +39,7 @@ def where(row: dict[str, Any]) -> Where:
         return ("rows", _name(row["file"]), head, span, rows)
     if fmt == "files":
         files, kinds = tuple(map(_name, row["files"])), tuple(row["kinds"])
-        if len(files) != int(row["count"]) or not set(kinds) <= {*KINDS, "npy"}:
+        if len(files) != int(row["count"]) or not set(kinds) <= {*KINDS, "npy", "rows"}:
             raise ValueError(f"bad files line: {row!r}")
         return ("files", files, kinds)
     raise ValueError(f"unknown chunk format {fmt!r}")
@@ -107,7 +108,12 @@ class ChunkFiles:
         out: list[Any] = []
         for name, kind in list(zip(at[1], at[2], strict=True))[skip : skip + n]:
             data = (self.path / name).read_bytes()
-            out.append(decode_array(data) if kind == "npy" else decode_table(data, kind))
+            if kind == "npy":
+                out.append(decode_array(data))
+            elif kind == "rows":
+                out.append(read_rows_file(data))
+            else:
+                out.append(decode_table(data, kind))
         return out
 
     def _batch(

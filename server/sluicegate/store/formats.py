@@ -1,5 +1,5 @@
-"""How a chunk of items is stored: Arrow rows, one file per item (Arrow tables, `.npy`), or
-pickle. `docs/store.md` documents the result on disk.
+"""How a chunk of items is stored: Arrow rows, one file per item (Arrow tables, lists of rows,
+`.npy`), or pickle. `docs/store.md` documents the result on disk.
 
 A chunk is stored in another format than pickle only when every item of it reads back equal
 (`arrow_rows.py`, `arrow_tables.py`, `npy.py`); else the whole chunk is pickled as before.
@@ -14,13 +14,19 @@ import pickle
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sluicegate.store.arrow_rows import Columns, row_columns
+from sluicegate.store.arrow_rows import Columns, row_columns, rows_file
 from sluicegate.store.arrow_tables import encode_table, table_kind
 from sluicegate.store.npy import encode_array, is_array
 from sluicegate.store.preview import bounded_repr
 
 Format = Literal["pickle", "rows", "files"]
-ITEM_SUFFIX = {"pandas": ".arrow", "polars": ".arrow", "arrow": ".arrow", "npy": ".npy"}
+ITEM_SUFFIX = {
+    "pandas": ".arrow",
+    "polars": ".arrow",
+    "arrow": ".arrow",
+    "rows": ".arrow",  # one item that is a list of rows
+    "npy": ".npy",
+}
 _arrow: bool | None = None
 
 
@@ -63,6 +69,14 @@ def _item_files(items: list[Any]) -> list[tuple[str, bytes]] | None:
     for item in items:
         if is_array(item):
             kind, data = "npy", encode_array(item)
+        elif type(item) is list and arrow_available():
+            columns = row_columns(item)
+            if columns is None:
+                return None
+            try:
+                kind, data = "rows", rows_file(item, columns)
+            except Exception:  # never lose an item to Arrow: the chunk is pickled
+                return None
         else:
             table = table_kind(item)
             if table is None or not arrow_available():

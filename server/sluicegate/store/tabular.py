@@ -1,6 +1,7 @@
 """Stored items as one pandas DataFrame (`Block.to_pandas` of `sluicegate.open_run`).
 
-- rows (dicts): one row per dict, columns in order of first appearance (missing keys NaN);
+- rows (dicts, or items that are lists of dicts): one row per dict, columns in order of first
+  appearance (missing keys NaN);
 - DataFrames (pandas, polars) and Arrow tables: concatenated, pandas index kept;
 - numpy arrays: 1-d ones become rows of one column, 2-d ones rows of columns 0..n;
 - anything else: one row per item in a column `item`.
@@ -15,6 +16,10 @@ from typing import Any
 from sluicegate.errors import UsageError
 from sluicegate.store.arrow_tables import table_kind
 from sluicegate.store.npy import is_array
+
+
+def _is_row_list(item: Any) -> bool:
+    return type(item) is list and bool(item) and all(type(row) is dict for row in item)
 
 
 def _kind(item: Any) -> str:
@@ -32,6 +37,10 @@ def to_pandas(stored: list[tuple[str, Any]], child_column: str | None = None) ->
     """`stored`: (block run uuid, item) in order. One frame built at once, not per child."""
     import pandas as pd
 
+    if any(_is_row_list(item) for _, item in stored):
+        stored = [
+            (uuid, row) for uuid, item in stored for row in (item if _is_row_list(item) else [item])
+        ]
     kinds = {_kind(item) for _, item in stored}
     if len(kinds) > 1:
         raise UsageError(
