@@ -91,11 +91,17 @@ def same_pandas(a: Any, b: Any) -> bool:
             return False
         if not x.equals(y):
             return False
-        if x.dtype.kind == "O" and [type(v) for v in x] != [type(v) for v in y]:
+        if _objects(x.dtype) and [type(v) for v in x] != [type(v) for v in y]:
             return False
     if list(a.dtypes) != list(b.dtypes) or not a.equals(b):
         return False
     for i, dtype in enumerate(a.dtypes):  # 1 == 1.0 == True: compare the types of objects too
-        if dtype.kind == "O" and [*map(type, a.iloc[:, i])] != [*map(type, b.iloc[:, i])]:
+        if _objects(dtype) and [*map(type, a.iloc[:, i])] != [*map(type, b.iloc[:, i])]:
             return False
     return True
+
+
+def _objects(dtype: Any) -> bool:
+    """A numpy object dtype, whose values may be of any type (not pandas' string dtype, whose
+    values are all str)."""
+    return type(dtype).__module__ == "numpy" and dtype.kind == "O"
