@@ -4,6 +4,7 @@ metadata, joined when a run ends."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sluicegate.store.history import (
 from sluicegate.store.stale import newest_outputs
 
 log = logging.getLogger("sluicegate.session")
+MAX_CACHED_RUNS = 5000
 
 
 class HistoryBridge:
@@ -31,6 +33,8 @@ class HistoryBridge:
         self.interrupted = mark_interrupted(self.engine)
         self.store = OutputStore(store_root)
         self.writer = HistoryWriter(self.engine)
+        self._run_facts: dict[str, lineage.RunFacts] = {}  # finished runs' facts never change
+        self._facts_lock = threading.Lock()
 
     def start_run(
         self,
@@ -76,7 +80,10 @@ class HistoryBridge:
     def recent_runs(self, pipeline: str) -> list[lineage.RunFacts]:
         """The pipeline's newest runs as the stale marks read them (`store.stale`)."""
         self.writer.flush()
-        return lineage.recent_runs(self.engine, pipeline)
+        with self._facts_lock:  # request threads share the cache
+            if len(self._run_facts) > MAX_CACHED_RUNS:
+                self._run_facts.clear()
+            return lineage.recent_runs(self.engine, pipeline, cache=self._run_facts)
 
     def newest_outputs(self, pipeline: str) -> dict[str, str]:
         """Block -> the run holding its newest output (its newest successful execution)."""

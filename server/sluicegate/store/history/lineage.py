@@ -38,11 +38,18 @@ def with_code_versions(
     return {**report, CODE_VERSIONS: versions}
 
 
-def recent_runs(engine: Engine, pipeline: str, limit: int = RECENT_RUNS) -> list[RunFacts]:
-    """The newest `limit` finished runs of `pipeline`, newest first."""
+def recent_runs(
+    engine: Engine,
+    pipeline: str,
+    limit: int = RECENT_RUNS,
+    cache: dict[str, RunFacts] | None = None,
+) -> list[RunFacts]:
+    """The newest `limit` finished runs of `pipeline`, newest first. A finished run's facts
+    never change: with a `cache` (run id -> facts), only runs not in it are read."""
+    cache = {} if cache is None else cache
     runs, blocks = table(RunRow), table(BlockRunRow)
     newest = (
-        select(runs.c.id, runs.c.created_t, runs.c.kind, runs.c.report)
+        select(runs.c.id)
         .where(runs.c.pipeline == pipeline, runs.c.status != "running")
         .order_by(runs.c.created_t.desc(), runs.c.id.desc())
         .limit(limit)
@@ -51,10 +58,12 @@ def recent_runs(engine: Engine, pipeline: str, limit: int = RECENT_RUNS) -> list
     ran_ok = func.sum(case((executed & (blocks.c.phase == "succeeded"), 1), else_=0))
     ran_failed = func.sum(case((executed & (blocks.c.phase == "failed"), 1), else_=0))
     with engine.connect() as conn:
-        found = conn.execute(newest).all()
-        ids = [row.id for row in found]
-        tally: dict[str, dict[str, tuple[int, int]]] = {run_id: {} for run_id in ids}
+        wanted = list(conn.execute(newest).scalars())
+        ids = [run_id for run_id in wanted if run_id not in cache]
         if ids:
+            about = select(runs.c.id, runs.c.created_t, runs.c.kind, runs.c.report)
+            found = conn.execute(about.where(runs.c.id.in_(ids))).all()
+            tally: dict[str, dict[str, tuple[int, int]]] = {run_id: {} for run_id in ids}
             stmt = (
                 select(blocks.c.run_id, blocks.c.block, ran_ok, ran_failed)
                 .where(blocks.c.run_id.in_(ids))
@@ -62,19 +71,19 @@ def recent_runs(engine: Engine, pipeline: str, limit: int = RECENT_RUNS) -> list
             )
             for run_id, block, ok, failed in conn.execute(stmt):
                 tally[run_id][block] = (int(ok or 0), int(failed or 0))
-    out = []
-    for row in found:
-        report = row.report if isinstance(row.report, dict) else {}
-        versions = report.get(CODE_VERSIONS)
-        counts = tally[row.id]
-        out.append(
-            RunFacts(
-                run_id=row.id,
-                created_t=float(row.created_t),
-                kind=row.kind,
-                versions=dict(versions) if isinstance(versions, dict) else {},
-                succeeded=frozenset(b for b, (ok, bad) in counts.items() if ok and not bad),
-                failed=frozenset(b for b, (_, bad) in counts.items() if bad),
-            )
-        )
-    return out
+            for row in found:
+                cache[row.id] = _facts(row, tally[row.id])
+    return [cache[run_id] for run_id in wanted]
+
+
+def _facts(row: Any, counts: dict[str, tuple[int, int]]) -> RunFacts:
+    report = row.report if isinstance(row.report, dict) else {}
+    versions = report.get(CODE_VERSIONS)
+    return RunFacts(
+        run_id=row.id,
+        created_t=float(row.created_t),
+        kind=row.kind,
+        versions=dict(versions) if isinstance(versions, dict) else {},
+        succeeded=frozenset(b for b, (ok, bad) in counts.items() if ok and not bad),
+        failed=frozenset(b for b, (_, bad) in counts.items() if bad),
+    )
