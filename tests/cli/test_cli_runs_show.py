@@ -148,3 +148,14 @@ def test_show_names_what_is_missing(cli: Cli, workspace: tuple[Path, dict[str, s
     assert child.returncode == 2 and "has no child `scaled:7`" in child.stderr
     empty = cli.run("runs", "-w", ws / "pipelines")
     assert empty.returncode == 0 and "no runs stored" in empty.stdout
+
+
+def test_runs_and_show_read_a_store_made_by_sluicegate_0_1_0(cli: Cli, tmp_path: Path) -> None:
+    old = REPO / "tests" / "fixtures" / "store_0_1_0" / "runs"
+    shutil.copytree(old, tmp_path / ".sluicegate" / "runs")
+    listed = cli.run("runs", "-w", tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "outputs_mix-20261202-034633-6ea2c1  outputs_mix  succeeded" in listed.stdout
+    shown = cli.run("show", "outputs_mix-2026", "frame", "-w", tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "items (1 stored):" in shown.stdout and "20.5" in shown.stdout
