@@ -48,10 +48,16 @@ def user_data_dir() -> Path:
 def user_examples() -> tuple[Path, bool]:
     """The user's copy of the example workspace, made now if it does not exist yet; returns
     (its folder, whether it was made now)."""
+    from sluicegate.errors import Conflict
     from sluicegate.workspace.files import init_workspace
 
     target = user_data_dir() / "examples"
     if (target / "pipelines").is_dir():
         return target, False
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise Conflict(
+            f"{target} exists but is not a workspace (no pipelines/ folder): move it away to "
+            "get a fresh copy of the examples there, or pass the WORKSPACE to serve"
+        )
     init_workspace(target, examples_dir())
     return target, True
