@@ -17,7 +17,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY frontend/ ./
 RUN mkdir -p ../server/sluicegate/web/static/dist && npm run build
 
-# 2. The package, installed (not editable) with the bundle as package data.
+# 2. The package, installed (not editable) with the bundle, the example workspace and the
+#    block library as package data (setup.py copies examples/ and blocks/ into the wheel).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -26,8 +27,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY server/ server/
+COPY examples/ examples/
+COPY blocks/ blocks/
 COPY --from=frontend /src/server/sluicegate/web/static/dist/ server/sluicegate/web/static/dist/
 RUN pip install . && rm -rf /src
 
