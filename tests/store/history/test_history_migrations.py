@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -227,29 +227,28 @@ def _ours(name: str | None, type_: str, _parent: Any) -> bool:
     return type_ != "table" or bool(name and name.startswith("history_"))
 
 
-def test_servers_opening_a_new_postgres_database_at_once_take_turns(
-    postgres: Any, tmp_path: Path
+OPEN_AT = """
+import sys, time
+from pathlib import Path
+from sluicegate.store.history import create_tables, make_engine
+engine = make_engine(sys.argv[1], Path(sys.argv[2]))
+while time.time() < float(sys.argv[3]):
+    pass
+create_tables(engine)
+"""
+
+
+def test_servers_opening_a_new_database_at_once_take_turns(
+    database_url: str, tmp_path: Path
 ) -> None:
-    url = postgres.new_database()
-    errors: list[BaseException] = []
+    """Four server processes start on one new database in the same microseconds."""
+    at = str(time.time() + 3)  # after the imports of all four
+    args = [sys.executable, "-c", OPEN_AT, database_url, str(tmp_path), at]
+    servers = [subprocess.Popen(args, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    failures = [p.communicate(timeout=60)[1] for p in servers if p.wait(timeout=60) != 0]
 
-    def open_it() -> None:
-        engine = make_engine(url, tmp_path)
-        try:
-            create_tables(engine)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            engine.dispose()
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
-    engine = make_engine(url, tmp_path)
+    assert failures == []
+    engine = make_engine(database_url, tmp_path)
     with engine.connect() as conn:
         assert revisions(conn) == (HEAD,)
     engine.dispose()

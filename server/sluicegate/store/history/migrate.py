@@ -9,12 +9,13 @@ shared with another application's migrations is never mistaken for ours.
 A database without that table was made before migrations (Sluicegate 0.1.0, revision 0001)
 or is empty: its history tables are checked against revision 0001, then stamped. A database
 at a revision this version does not know was made by a newer Sluicegate: it is refused,
-never downgraded. On Postgres, servers that open one database at once take turns (an
-advisory lock held for the migration's transaction).
+never downgraded. Servers that open one database at once take turns: the migration holds
+an advisory lock on Postgres, SQLite's write lock (BEGIN IMMEDIATE) on SQLite.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ VERSION_TABLE = "sluicegate_alembic_version"
 FIRST = "0001"  # Sluicegate 0.1.0's tables, made before migrations
 LOCK_KEY = 0x5C_6A_7E_00_01  # pg_advisory_xact_lock's key: "sluicegate history"
 TABLES = tuple(str(table(model).name) for model in MODELS)
+# Alembic's `context` and `op` are module globals: one migration per process at a time.
+_ALEMBIC = threading.Lock()
 
 
 def config(connection: Connection | None = None) -> Config:
@@ -50,9 +53,11 @@ def migrate(engine: Engine) -> None:
 
     cfg = config()
     script = ScriptDirectory.from_config(cfg)
-    with engine.begin() as conn:
+    with _ALEMBIC, engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        elif conn.dialect.name == "sqlite":  # the write lock, before reading the version
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         current = revisions(conn)
         known = {rev.revision for rev in script.walk_revisions()}
