@@ -38,6 +38,7 @@ export function toast(message, kind = "error", ms = undefined) {
   let left = life;
   let since = 0;
   const start = () => {
+    clearTimeout(timer);
     since = Date.now();
     timer = setTimeout(close, left);
   };
