@@ -105,6 +105,8 @@ def test_home_runs_and_editor_fit_the_screen(
     expect(page.locator("tr[data-run]").first).to_be_visible()
     assert_no_sideways_scroll(page, "runs")
     assert_in_view(page.locator("select[name=status]"), "the status filter")
+    fits = page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert fits, "the runs table scrolls sideways"
     screenshot(page, "runs")
 
     page.goto(url + "/pipelines/seed_stream")

@@ -20,7 +20,7 @@ function table(runs, pipelineColumn) {
         h("th", {}, "Status"),
         h("th", {}, "Run"),
         pipelineColumn ? h("th", {}, "Pipeline") : null,
-        h("th", {}, "Mode"),
+        h("th.col-mode", {}, "Mode"),
         h("th", {}, "Started"),
         h("th.num", {}, "Duration"),
         h("th", {}, ""),
@@ -38,7 +38,7 @@ function table(runs, pipelineColumn) {
           pipelineColumn
             ? h("td", {}, h("a", { href: `/pipelines/${encodeURIComponent(r.pipeline)}` }, r.pipeline))
             : null,
-          h("td", {}, r.mode),
+          h("td.col-mode", {}, r.mode),
           h("td", { title: new Date(r.created_t * 1000).toLocaleString() }, ago(r.created_t)),
           h("td.num", {}, duration(r.duration_s)),
           h(
