@@ -86,7 +86,7 @@ class Run:
         return _all_log(self.path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # its line is a dict: compared and hashed by identity
 class Child:
     """One block run: the block's only run, or one dynamic child (uuid `block:3`, key (3,)).
     `status` is `running` while it has no end line (a live run, or one that crashed);
