@@ -329,3 +329,19 @@ def test_workspace_settings_are_created_edited_and_validated(
         "/api/workspace/settings", json={"keep_outputs": None}, headers={"If-Match": etag}
     )
     assert response.status_code == 412
+
+
+@pytest.mark.parametrize("value", [{"a\x85b": 1}, {"k": "a\x85b"}])
+def test_a_value_yaml_cannot_hold_is_refused_not_a_server_error(
+    client: TestClient, workspace: Path, value: dict[str, Any]
+) -> None:
+    before = yaml_path(workspace).read_bytes()
+    response = client.put(f"/api/pipelines/{DIAMOND}/variables", json={"variables": value})
+    refused(response, "", "control characters")
+    assert yaml_path(workspace).read_bytes() == before
+
+
+def test_a_value_with_a_line_separator_is_written_to_read_back_as_sent(client: TestClient) -> None:
+    value = {"k": "line\u2028break"}
+    response = client.put(f"/api/pipelines/{DIAMOND}/variables", json={"variables": value})
+    assert response.json()["spec"]["variables"] == value

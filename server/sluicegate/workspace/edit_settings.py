@@ -13,8 +13,9 @@ from typing import Any, Literal
 from sluicegate.errors import Conflict, NotFound, PlanError
 from sluicegate.graph.build import load_pipeline, pipeline_file
 from sluicegate.graph.hints import did_you_mean, listing
+from sluicegate.graph.loading import parse_model
 from sluicegate.graph.sources import FileSnapshot
-from sluicegate.graph.spec import PORT_KEYS
+from sluicegate.graph.spec import PORT_KEYS, PipelineSpec
 from sluicegate.graph.topology import Topology
 from sluicegate.workspace.config_rules import checked, matches_only, winner
 from sluicegate.workspace.files import pipeline_dir
@@ -41,7 +42,7 @@ class SettingsEdits(EditorBase):
                 draft.data[section] = values
             else:
                 draft.data.pop(section, None)
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def set_variables(self, pipeline: str, variables: Data) -> dict[str, Any]:
@@ -52,7 +53,7 @@ class SettingsEdits(EditorBase):
                 draft.data["variables"] = variables
             else:
                 draft.data.pop("variables", None)
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def add_rule(self, pipeline: str, rule: Data, at: int | None = None) -> dict[str, Any]:
@@ -64,7 +65,7 @@ class SettingsEdits(EditorBase):
             if not 0 <= where <= len(config):
                 raise self._no_rule(pipeline, where, len(config))
             config.insert(where, rule)
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def update_rule(self, pipeline: str, index: int, rule: Data) -> dict[str, Any]:
@@ -74,7 +75,7 @@ class SettingsEdits(EditorBase):
             config = draft.data["config"]
             self._rule_index(pipeline, config, index)
             config[index] = rule
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def move_rule(self, pipeline: str, index: int, to: int) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class SettingsEdits(EditorBase):
             self._rule_index(pipeline, config, index)
             self._rule_index(pipeline, config, to)
             config.insert(to, config.pop(index))
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def delete_rule(self, pipeline: str, index: int) -> dict[str, Any]:
@@ -94,7 +95,7 @@ class SettingsEdits(EditorBase):
             config = draft.data["config"]
             self._rule_index(pipeline, config, index)
             del config[index]
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             return self.read_pipeline(pipeline)
 
     def apply_port_setting(self, pipeline: str, edge: str, key: str, value: Any) -> dict[str, Any]:
@@ -143,7 +144,7 @@ class SettingsEdits(EditorBase):
                     f"setting {key}: {value} on {level} would not take effect "
                     f"({getattr(after, key).source} decides it); edit pipeline.yaml"
                 )
-            self._save(pipeline, draft)
+            self._save_checked(pipeline, draft)
             data = self.read_pipeline(pipeline)
             data["applied"] = {
                 "level": level,
@@ -184,6 +185,12 @@ class SettingsEdits(EditorBase):
         folder = pipeline_dir(self.root, pipeline).resolve()
         files = FileSnapshot.take(self.root, folder, names, created=set())
         return load_pipeline(self.root, pipeline, spec=spec, files=files)
+
+    def _save_checked(self, pipeline: str, draft: Draft) -> None:
+        """Save `draft` once its mapping fits the schema, so that a bad value is refused
+        naming its field before the file is written out (`_save` plans it then)."""
+        parse_model(PipelineSpec, draft.data, pipeline_file(pipeline))
+        self._save(pipeline, draft)
 
     def _rule_index(self, pipeline: str, config: list[Any], index: int) -> None:
         if not 0 <= index < len(config):

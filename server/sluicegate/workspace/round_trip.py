@@ -31,6 +31,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from sluicegate.errors import PlanError
 from sluicegate.graph.yaml_safe import load_yaml_text
 
 _ITEM = re.compile(r"^( *)(- +)\S")
@@ -52,16 +53,26 @@ def round_trip(text: str, before: Any, after: Mapping[str, Any]) -> str:
     else:
         doc = _fresh(dict(after), flow=False)
     out = _dump(rt, doc)
-    if same(load_yaml_text(out, "pipeline.yaml"), after):
-        return out
+    try:
+        if same(load_yaml_text(out, "pipeline.yaml"), after):
+            return out
+    except PlanError:
+        pass  # written in a way the safe loader refuses: written out plainly instead
     return dump_new(after)
 
 
 def dump_new(data: Mapping[str, Any]) -> str:
     """A new YAML file for `data`, in the style of the example pipelines."""
     out = _dump(_yaml(""), _fresh(dict(data), flow=False))
-    if not same(load_yaml_text(out, "pipeline.yaml"), dict(data)):  # pragma: no cover
-        raise ValueError(f"cannot write {data!r} as YAML that reads back the same")
+    try:
+        read = load_yaml_text(out, "pipeline.yaml")
+    except PlanError:
+        read = None
+    if not same(read, dict(data)):
+        raise PlanError(
+            "a value cannot be written as YAML that reads back the same (control characters "
+            "such as NEL or U+2028 in a key or string?); remove them and try again"
+        )
     return out
 
 
