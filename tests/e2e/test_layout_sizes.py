@@ -39,15 +39,20 @@ VISIBLE_BOX = """el => {
 
 @pytest.fixture(scope="module")
 def layout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for the module, with a finished run of seed_stream (a dynamic block with
-    100 children) and a deadlocked run of deadlock_diamond."""
+    """One server for the module (tests that change the workspace add to it only)."""
     server = Server(make_workspace(tmp_path_factory.mktemp("layout")))
-    server.runs = {  # type: ignore[attr-defined]
-        "dynamic": server.run_to_end("seed_stream")["id"],
-        "failed": server.run_to_end("deadlock_diamond")["id"],
-    }
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def runs(layout_server: Server) -> dict[str, str]:
+    """A finished run of seed_stream (a dynamic block with 100 children) and a deadlocked run
+    of deadlock_diamond, by kind."""
+    return {
+        "dynamic": layout_server.run_to_end("seed_stream")["id"],
+        "failed": layout_server.run_to_end("deadlock_diamond")["id"],
+    }
 
 
 @pytest.fixture
@@ -90,8 +95,9 @@ def graph_drawn(page: Any) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_home_runs_and_editor_fit_the_screen(
-    open_page: Any, layout_server: Server, size: tuple[int, int]
+    open_page: Any, layout_server: Server, runs: dict[str, str], size: tuple[int, int]
 ) -> None:
+    assert runs  # the run tables have rows
     page = open_page(*size)
     url = layout_server.url
 
@@ -137,10 +143,9 @@ def test_home_runs_and_editor_fit_the_screen(
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_run_views_fit_the_screen(
-    open_page: Any, layout_server: Server, size: tuple[int, int]
+    open_page: Any, layout_server: Server, runs: dict[str, str], size: tuple[int, int]
 ) -> None:
     page = open_page(*size)
-    runs = layout_server.runs  # type: ignore[attr-defined]
 
     page.goto(f"{layout_server.url}/runs/{runs['dynamic']}")
     graph_drawn(page)
@@ -188,10 +193,10 @@ def test_a_running_run_shows_cancel(
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_the_inspector_shows_at_least_five_children(
-    open_page: Any, layout_server: Server, size: tuple[int, int]
+    open_page: Any, layout_server: Server, runs: dict[str, str], size: tuple[int, int]
 ) -> None:
     page = open_page(*size)
-    page.goto(f"{layout_server.url}/runs/{layout_server.runs['dynamic']}")  # type: ignore[attr-defined]
+    page.goto(f"{layout_server.url}/runs/{runs['dynamic']}")
     graph_drawn(page)
     # The graph may be wider than its pane (it pans): select D without scrolling to it.
     page.locator("g.node[data-block='D']").dispatch_event("click")
@@ -209,9 +214,11 @@ def test_the_inspector_shows_at_least_five_children(
     screenshot(page, "run-inspector")
 
 
-def test_side_panels_and_dock_fold_and_stay_folded(open_page: Any, layout_server: Server) -> None:
+def test_side_panels_and_dock_fold_and_stay_folded(
+    open_page: Any, layout_server: Server, runs: dict[str, str]
+) -> None:
     page = open_page(1280, 720)
-    page.goto(f"{layout_server.url}/runs/{layout_server.runs['dynamic']}")  # type: ignore[attr-defined]
+    page.goto(f"{layout_server.url}/runs/{runs['dynamic']}")
     graph_drawn(page)
     panel = page.locator(".run-panel")
     graph = page.locator(".graph-area")
@@ -298,7 +305,7 @@ def test_the_home_page_drops_an_old_error_once_a_load_succeeds(
     open_page: Any, layout_server: Server
 ) -> None:
     page = open_page(1280, 720)
-    failures = []
+    failures: list[str] = []
 
     def fail_once(route: Any) -> None:
         if failures:
