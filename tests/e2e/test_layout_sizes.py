@@ -257,6 +257,9 @@ def test_side_panels_and_dock_fold_and_stay_folded(
     expect(page.locator(".palette")).to_be_hidden()
     expect(page.locator(".editor-body > .side-panel")).to_be_hidden()
     screenshot(page, "editor-folded")
+    # The folded panel's button says what it would show.
+    page.locator("g.node[data-block='A']").dispatch_event("click")
+    expect(page.locator("[data-fold=editor-panel]")).to_have_text("« Settings · A")
     page.locator("[data-fold=palette]").click()
     page.locator("[data-fold=editor-panel]").click()
     expect(page.locator(".palette")).to_be_visible()

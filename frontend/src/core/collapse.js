@@ -50,5 +50,14 @@ export function foldToggle({ key, target, open, shut, title, className = "", onC
     if (onChange) onChange(folded);
   }
   render();
-  return { button, set, folded: () => folded };
+  return {
+    button,
+    set,
+    folded: () => folded,
+    // A new text for the folded state (e.g. what the folded panel would show now).
+    setShut(text) {
+      shut = text;
+      render();
+    },
+  };
 }

@@ -98,6 +98,9 @@ export function mountEditor(root, { pipeline }) {
     state.selection = sel;
     if (!fromView) view.select(sel, { silent: true });
     panel.show(sel);
+    // A folded panel says what it would show.
+    const what = sel && sel.type === "block" ? ` · ${sel.name}` : sel && sel.type === "edge" ? " · edge" : "";
+    folds[1].setShut(`« Settings${what}`);
   }
 
   let seq = 0;

@@ -92,6 +92,7 @@ export function mountRun(root, { run_id: runId }) {
 
   function select(sel) {
     page.selection = sel;
+    panelFold.setShut(sel && sel.type === "block" ? `« Details · ${sel.name}` : "« Details");
     clear(panel);
     page.detailView = null;
     const block = sel && sel.type === "block" && page.graph && page.graph.blocks.get(sel.name);
