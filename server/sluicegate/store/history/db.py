@@ -107,8 +107,12 @@ def execute_many(
 ) -> None:
     """One executemany of `stmt` (an INSERT or UPDATE of `tbl`) over `rows`, which share
     their keys. On SQLite the values go to the driver as they are, JSON columns encoded here:
-    SQLAlchemy's per-row processing is otherwise 40 % of a flush of 40,000 events."""
+    SQLAlchemy's per-row processing is otherwise 40 % of a flush of 40,000 events. An INSERT
+    on Postgres (psycopg 3) is one COPY (`postgres.copy_rows`)."""
     if not rows:
+        return
+    if conn.dialect.driver == "psycopg" and isinstance(stmt, Insert):
+        postgres.copy_rows(conn, tbl, rows, encode_json)
         return
     if conn.dialect.name != "sqlite":
         conn.execute(stmt, list(rows))

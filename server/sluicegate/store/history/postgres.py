@@ -1,5 +1,8 @@
 """What the history needs from a Postgres engine beyond SQLAlchemy's defaults.
 
+Bulk inserts go through COPY (`copy_rows`): an executemany sends one INSERT per row (in
+psycopg's pipeline), 10,000 children's events and block runs took 4 of a flush's 8 s.
+
 Postgres text cannot hold the NUL character, which a log line, an error message or a
 variable may carry: one such value would fail the whole flush it is in, and after three
 attempts the writer drops the flush, other runs' rows with it. Every NUL of a text parameter
@@ -10,9 +13,10 @@ NUL as it is.)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import JSON, Connection, Engine, Table, event
 
 NUL = "\x00"
 REPLACEMENT = "\ufffd"
@@ -52,3 +56,34 @@ def configure(engine: Engine) -> Engine:
     the engine with a `json_serializer` that ends in `without_nul`)."""
     event.listen(engine, "before_cursor_execute", _before_execute, retval=True)
     return engine
+
+
+def copy_rows(
+    conn: Connection,
+    tbl: Table,
+    rows: Sequence[dict[str, Any]],
+    encode_json: Callable[[Any], str],
+) -> None:
+    """Insert `rows` (dicts sharing their keys: `tbl`'s column keys) with one COPY, in the
+    transaction of `conn`. JSON values are encoded by `encode_json`; NUL is replaced."""
+    keys = list(rows[0])
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(tbl.c[k].name) for k in keys)
+    as_json = [isinstance(tbl.c[k].type, JSON) for k in keys]
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(tbl.name)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            values: list[Any] = []
+            for key, is_json in zip(keys, as_json, strict=True):
+                value = row[key]
+                if value is None:
+                    values.append(None)
+                elif is_json:
+                    values.append(without_nul(encode_json(value)))
+                else:
+                    values.append(_clean(value))
+            copy.write_row(values)
