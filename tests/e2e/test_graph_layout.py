@@ -84,11 +84,12 @@ def test_fit_keeps_text_readable_and_a_tab_switch_fits_the_graph(
     svg = page.locator("svg.graph")
     expect(svg).to_have_attribute("data-scale", re.compile(r"\d"))
 
-    # Node text is drawn at 11 px or more.
+    # Block names are drawn at 11 px or more, the rest of a node's text near 10 px.
+    script = "t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a"
     for name in ("A", "B", "C", "D"):
-        text = node(page, name).locator(".node-line")
-        size = text.evaluate("t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a")
-        assert size >= 11, f"{name}'s text is {size:.1f} px"
+        for part, least in ((".node-name", 11), (".node-line", 9.5)):
+            size = node(page, name).locator(part).evaluate(script)
+            assert size >= least, f"{name}'s {part} is {size:.1f} px"
     # The first block is whole in view: the graph is not left cut off at the top left.
     area = page.locator(".graph-wrap").bounding_box()
     first = node(page, "A").locator(".node-bg").bounding_box()

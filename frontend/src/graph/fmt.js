@@ -1,6 +1,7 @@
 // Short numbers for the graph's small labels, so that they fit their box at any size:
 // 999 -> "999", 2047 -> "2.0k", 583682 -> "584k", 4.2e6 -> "4.2M"; bytes likewise
-// (60.51 MiB -> "61 MiB"). The exact values are in the tooltips.
+// (60.51 MiB -> "61 MiB"). The exact values are in the tooltips. `exactBelow`: where a
+// label has room, counts under it stay exact (a node's "in 1000 · out 1").
 
 /** @type {Array<[number, string]>} */
 const UNITS = [
@@ -9,9 +10,10 @@ const UNITS = [
   [1e3, "k"],
 ];
 
-export function short(n) {
+export function short(n, exactBelow = 1000) {
   if (n === null || n === undefined || Number.isNaN(n)) return "–";
   const a = Math.abs(n);
+  if (a < exactBelow) return String(Math.round(n));
   for (const [size, unit] of UNITS) {
     if (a >= size * 0.9995) {
       const v = n / size;

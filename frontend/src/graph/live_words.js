@@ -6,7 +6,10 @@
 //    still makes children: the per-child edges of a dynamic or replicated block close one by
 //    one long before the block has produced its last item;
 //  - an edge into a reused block reads "reused", not "cancelled · 9 dropped": the re-run
-//    did not need those items.
+//    did not need those items. The kernel names a reused block (`reason: "reused"`) only
+//    when it replays the block itself; a replicated block whose children were all replayed
+//    is known by what it did: it succeeded, read nothing, and its inputs' items were
+//    discarded (withReused).
 import { TERMINAL_PHASE } from "../core/protocol.gen.js";
 import { prettyLabel } from "./tone.js";
 import { short } from "./fmt.js";
@@ -48,4 +51,19 @@ export function edgeWord(e, producer, consumer) {
   if ((state === "done" || state === "upstream_done") && stillProducing(producer) && !isFinal(consumer))
     return "active";
   return state.replace(/_/g, " ");
+}
+
+// The blocks of live `state`, a block that a re-run reused marked so (`reason: "reused"`):
+// succeeded, read no item, and an input edge discarded what it was offered.
+export function withReused(state) {
+  const blocks = { ...(state.blocks || {}) };
+  const discarding = new Set();
+  for (const [id, e] of Object.entries(state.edges || {})) {
+    if (e && e.total && e.total.discarded > 0) discarding.add(id.split("->")[1].split(".")[0]);
+  }
+  for (const [name, t] of Object.entries(blocks)) {
+    if (!t || t.phase !== "succeeded" || t.reason === "reused") continue;
+    if (!(t.io && t.io.items_in) && discarding.has(name)) blocks[name] = { ...t, reason: "reused" };
+  }
+  return blocks;
 }

@@ -185,7 +185,11 @@ export function drawNode(block, box, mode) {
       status.set(blockWord(t), holds ? CHIP_MAX - textWidth(holds, 11) - 8 : CHIP_MAX);
       g.dataset.word = blockWord(t);
       const io = t.io || {};
-      const text = clip(`in ${short(io.items_in || 0)} · out ${short(io.items_out || 0)}`, NODE_W - 28, LINE_SIZE);
+      const text = clip(
+        `in ${short(io.items_in || 0, 10000)} · out ${short(io.items_out || 0, 10000)}`,
+        NODE_W - 28,
+        LINE_SIZE,
+      );
       if (line2.textContent !== text) line2.textContent = text;
       if (children) children.update(t.children);
     },

@@ -49,7 +49,9 @@ export class GraphView {
       h("button", { title: "zoom out", on: { click: () => this.zoomBy(1 / 1.2) } }, "−"),
       h("button", { title: "fit the graph", on: { click: () => this.fit() } }, "fit"),
     );
-    this.el = h("div.graph-wrap", {}, this.svg, this.empty, this.zoomBar);
+    // A graph larger than the canvas at MIN_FIT scrolls (the svg grows, the scroller scrolls).
+    this.scroller = h("div.graph-scroll", {}, this.svg);
+    this.el = h("div.graph-wrap", {}, this.scroller, this.empty, this.zoomBar);
     root.append(this.el);
     this.bindPanZoom();
     if (this.mode === "edit") enableConnect(this);
@@ -161,15 +163,37 @@ export class GraphView {
     this.fitPending = false;
     const b = this.layout.bounds || { x: 0, y: 0, w: this.layout.width, h: this.layout.height };
     const k = Math.max(MIN_FIT, Math.min(1.25, (rect.width - 16) / b.w, (rect.height - 16) / b.h));
-    const x = b.w * k <= rect.width ? (rect.width - b.w * k) / 2 : 8;
-    const y = b.h * k <= rect.height ? (rect.height - b.h * k) / 2 : 8;
+    const w = b.w * k;
+    const hgt = b.h * k;
+    const x = w <= rect.width ? (rect.width - w) / 2 : 8;
+    const y = hgt <= rect.height ? (rect.height - hgt) / 2 : 8;
+    this.setCanvas(w > rect.width ? w + 16 : null, hgt > rect.height ? hgt + 16 : null);
     this.view = { k, x: x - b.x * k, y: y - b.y * k };
     this.autoFit = true;
     this.applyView();
     this.svg.dataset.scale = k.toFixed(3);
   }
 
+  // The svg's size: null fills the canvas; a number (px) makes it scroll that way.
+  setCanvas(width, height) {
+    this.svg.style.width = width ? `${Math.ceil(width)}px` : "";
+    this.svg.style.height = height ? `${Math.ceil(height)}px` : "";
+    this.scroller.scrollLeft = 0;
+    this.scroller.scrollTop = 0;
+  }
+
+  // Back to a canvas the size of the view, keeping what is seen where it is (zoom and drag
+  // move the drawing, not the scrollbars).
+  unscroll() {
+    const { scrollLeft, scrollTop } = this.scroller;
+    if (!this.svg.style.width && !this.svg.style.height) return;
+    this.setCanvas(null, null);
+    this.view = { ...this.view, x: this.view.x - scrollLeft, y: this.view.y - scrollTop };
+    this.applyView();
+  }
+
   zoomBy(factor, cx, cy) {
+    this.unscroll();
     const rect = this.el.getBoundingClientRect();
     const px = cx ?? rect.width / 2;
     const py = cy ?? rect.height / 2;
@@ -194,6 +218,8 @@ export class GraphView {
     this.svg.addEventListener(
       "wheel",
       (ev) => {
+        const scrolls = !!(this.svg.style.width || this.svg.style.height);
+        if (scrolls && !ev.ctrlKey && !ev.metaKey) return; // the scroller scrolls
         ev.preventDefault();
         const rect = this.svg.getBoundingClientRect();
         if (ev.ctrlKey || ev.metaKey) {
@@ -211,6 +237,7 @@ export class GraphView {
     let pan = null;
     this.svg.addEventListener("pointerdown", (ev) => {
       if (ev.button !== 0 || ev.target.closest(".node, .edge")) return;
+      this.unscroll();
       pan = { x: ev.clientX, y: ev.clientY, vx: this.view.x, vy: this.view.y, moved: false };
       this.svg.setPointerCapture(ev.pointerId);
     });

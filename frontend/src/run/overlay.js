@@ -2,6 +2,8 @@
 // counters; each edge's fill bar, items through and spill. The run view calls it at most
 // five times a second, and it only touches attributes whose value changed.
 
+import { withReused } from "../graph/live_words.js";
+
 // A run's telemetry, or (for an old run the server no longer holds live) one made from the
 // run's stored report, so that the graph still shows how each block ended.
 export function stateFromReport(detail) {
@@ -27,8 +29,8 @@ export function stateFromReport(detail) {
 
 export function applyOverlay(view, state) {
   if (!state) return;
-  for (const [name, node] of view.nodes) node.update(state.blocks ? state.blocks[name] : null);
-  const blocks = state.blocks || {};
+  const blocks = withReused(state);
+  for (const [name, node] of view.nodes) node.update(blocks[name] || null);
   for (const [id, edge] of view.edges)
     edge.update(state.edges ? state.edges[id] : null, blocks[edge.edge.src], blocks[edge.edge.dst]);
   view.svg.classList.toggle("no-edge-data", !!state.fromReport);

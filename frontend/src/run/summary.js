@@ -4,7 +4,7 @@ import { h, clear, append } from "../core/dom.js";
 import { statusPill, duration, runLink } from "../pages/common.js";
 import { showValue } from "./variables.js";
 import { toneOf } from "../graph/tone.js";
-import { blockWord } from "../graph/live_words.js";
+import { blockWord, withReused } from "../graph/live_words.js";
 
 // While the run runs, its duration counts up from its start (never "–").
 function liveDuration(run, state) {
@@ -27,7 +27,7 @@ export function runSummary() {
     el,
     update(run, state, order) {
       now = { run, state };
-      const blocks = (state && state.blocks) || {};
+      const blocks = state ? withReused(state) : {};
       const key = JSON.stringify([run, order.map((n) => blocks[n] && [blocks[n].label, blocks[n].phase])]);
       if (key === last) return;
       last = key;
