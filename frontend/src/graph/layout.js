@@ -14,11 +14,13 @@ export const GAUGE_W = 120;
 export const GAUGE_H = 38;
 
 // elkjs runs in a web worker (dist/elk-worker.js, elkjs's own worker script, copied there by
-// scripts/build.mjs), started on the first layout: the page never downloads or evaluates its
-// 1.6 MB before the first paint, and a layout never blocks the page. The bundle holds only
-// elkjs's small message API; the worker script sits beside the bundle's chunks.
+// scripts/build.mjs): the page never evaluates its 1.6 MB on the main thread, and a layout
+// never blocks the page. The bundle holds only elkjs's small message API; the worker script
+// sits beside the bundle's chunks. The worker starts when this module is first evaluated
+// (pages with a graph: the editor and the run view), so it loads while the page fetches its
+// data, not after; the pipeline list and run history never start it.
 let elk = null;
-async function engine() {
+function engine() {
   if (!elk) {
     const workerUrl = new URL("elk-worker.js", import.meta.url).href;
     elk = new ELK({
@@ -31,6 +33,7 @@ async function engine() {
   }
   return elk;
 }
+if (typeof Worker !== "undefined") engine();
 
 export function nodeHeight(block) {
   const body = 30 + 20 + (block.dynamic || block.replicated ? 24 : 0) + 14;
@@ -106,7 +109,7 @@ export async function layoutGraph(graph) {
       ],
     })),
   };
-  const out = await (await engine()).layout(root);
+  const out = await engine().layout(root);
   const nodes = new Map();
   for (const child of out.children) {
     const ports = new Map();
