@@ -22,6 +22,7 @@ from sluicegate.kernel import capture
 from sluicegate.kernel.block_loading import prepare_paths
 from sluicegate.kernel.executors.hosted import Hosted
 from sluicegate.kernel.executors.messages import Failure, OpenSpec, RunContext
+from sluicegate.kernel.memory import tune_allocator
 
 Note = Callable[[tuple[Any, ...]], None]
 
@@ -33,6 +34,7 @@ class Host:
         self.hosted: dict[str, Hosted] = {}
         self._lock = threading.Lock()
         capture.install()  # print() of user code goes to its block run's log
+        tune_allocator()  # freed batches go back to the system, as in the kernel
 
     def ensure(self, ctx: RunContext) -> None:
         """Load every block file of the run, under the kernel's module names."""

@@ -154,6 +154,7 @@ class RayPool:
         self.workers: list[RayWorker] = []
         self.cluster_start_s: float | None = None
         self.cluster_pids: set[int] = set()
+        self.actor_pids: set[int] = set()  # the processes of the actors placed at start
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -174,7 +175,8 @@ class RayPool:
                 self.cluster_pids = _children() - before  # a local cluster started here
             cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
             self.workers = self._place(cpus)
-            self.cluster_pids |= set(ray.get([w.actor.pid.remote() for w in self.workers]))
+            self.actor_pids = set(ray.get([w.actor.pid.remote() for w in self.workers]))
+            self.cluster_pids |= self.actor_pids
             self.cluster_start_s = time.perf_counter() - started
 
     def _place(self, count: int) -> list[RayWorker]:
