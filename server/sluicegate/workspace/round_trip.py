@@ -10,10 +10,12 @@ ruamel.yaml's round-trip loader and changes only the nodes where `before` and `a
 differ: a changed value keeps its key's place, comment and quoting style, a new key goes
 after the key it follows in `after`, a new list item takes its siblings' flow or block style,
 and a removed key or item takes its own comments (its end-of-line comment and the comment
-lines right above it) with it while the comments of what follows stay. Unchanged parts are
-never touched, so values written in a form the two loaders read differently (`yes`, `0o17`)
-stay as written. When the result would not read back as `after` (anchors shared by two
-places, a merge key), the mapping is written out plainly instead, so the file is never wrong.
+lines right above it) with it while the comments of what follows stay. Reordering a list
+(moving a config rule) moves each item's lines with its comments (`round_trip_moves`).
+Unchanged parts are never touched, so values written in a form the two loaders read
+differently (`yes`, `0o17`) stay as written. When the result would not read back as
+`after` (anchors shared by two places, a merge key), the mapping is written out plainly
+instead, so the file is never wrong.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from sluicegate.errors import PlanError
 from sluicegate.graph.yaml_safe import load_yaml_text
+from sluicegate.workspace.round_trip_moves import move_items
 
 _ITEM = re.compile(r"^( *)(- +)\S")
 _KEY = re.compile(r"^( *)(?:- +)?([^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\"):\s*(?:#.*)?$")
@@ -43,22 +46,30 @@ _STR = "tag:yaml.org,2002:str"
 
 def round_trip(text: str, before: Any, after: Mapping[str, Any]) -> str:
     """`text` (whose safe load is `before`) changed to read as `after`, changing nothing else."""
+    if same(before, after):
+        return text
     rt = _yaml(text)
     try:
         doc = rt.load(text)
     except YAMLError:
         doc = None  # text the safe loader reads but ruamel does not: written out plainly
+    moved = move_items(text, doc, before, after, same, _hashable)
+    if moved is not None and _reads_as(moved, after):
+        return moved  # a reorder: each item moved with its own lines and comments
     if isinstance(doc, CommentedMap) and isinstance(before, dict):
         _update_map(doc, before, dict(after))
     else:
         doc = _fresh(dict(after), flow=False)
     out = _dump(rt, doc)
+    return out if _reads_as(out, after) else dump_new(after)
+
+
+def _reads_as(text: str, data: Mapping[str, Any]) -> bool:
+    """Whether the safe loader reads `text` as `data` (False when it refuses the text)."""
     try:
-        if same(load_yaml_text(out, "pipeline.yaml"), after):
-            return out
+        return same(load_yaml_text(text, "pipeline.yaml"), data)
     except PlanError:
-        pass  # written in a way the safe loader refuses: written out plainly instead
-    return dump_new(after)
+        return False
 
 
 def dump_new(data: Mapping[str, Any]) -> str:
