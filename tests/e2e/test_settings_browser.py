@@ -168,3 +168,34 @@ def test_sort_from_the_library_runs_as_added(page: Any, empty_server: Server) ->
         server.api("POST", "/api/pipelines/lib/edges", {"src": src, "dst": dst})
     run = server.run_to_end("lib", {"rows": 300})
     assert run["status"] == "succeeded", run
+
+
+def test_run_settings_and_workspace_settings_are_edited_in_the_panel(
+    page: Any, server: Server
+) -> None:
+    workspace_file = server.workspace / "sluicegate.yaml"
+    workspace_file.write_text("# shared by the team\nsettings:\n  max_running: 8  # two cores\n")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_editor(page, server)
+    page.locator("details[data-fold=settings] > summary").click()
+    running = page.locator(".level-fields[data-section=settings] .field").filter(
+        has=page.locator("input[name='settings-max_running']")
+    )
+    expect(running.locator(".resolved")).to_have_text("8 · workspace")
+    running.locator("input").fill("4")
+    running.locator("input").press("Enter")
+    expect(page.locator(".level-fields .resolved").first).to_be_visible()
+    wait_for_file(yaml_file(server), "max_running: 4")
+    expect(
+        page.locator(".level-fields[data-section=settings] .field")
+        .filter(has=page.locator("input[name='settings-max_running']"))
+        .locator(".resolved")
+    ).to_have_text("4 · pipeline")
+
+    page.locator("details[data-fold=workspace] > summary").click()
+    keep = page.locator("select[name='workspace-keep_outputs']")
+    keep.select_option("sample")
+    text = wait_for_file(workspace_file, "keep_outputs: sample")
+    assert text.startswith("# shared by the team\n") and "max_running: 8  # two cores" in text
+    page.locator("details[data-fold=workspace]").scroll_into_view_if_needed()
+    screenshots(page, "workspace-settings")
