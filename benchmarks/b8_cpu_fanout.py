@@ -59,7 +59,7 @@ def main() -> None:
         variables.update(children=8, loops=1000)
     executors = ["thread", "process"]
     ray_start = None
-    if importlib.util.find_spec("ray") is not None:
+    if importlib.util.find_spec("ray") is not None and not args.quick:  # smoke: no cluster
         executors.append("ray")
         started = time.perf_counter()
         pools.ray_pool(None).start()

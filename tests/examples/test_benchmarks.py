@@ -17,6 +17,7 @@ FIGURES = {
     "b3_stream_throughput": ("ratio", "engine_s", "plain_s"),
     "b3d_dict_isolation": ("ratio", "engine_s", "plain_s"),
     "b4_memory_generator": ("peak_rss_mb_50", "peak_rss_mb_500", "ratio"),
+    "b8_cpu_fanout": ("thread_s", "process_s", "process_speedup"),
 }
 # Smoke-tested in their own tier: b5 and b6 need the server (tests/web), b7 the browser
 # (tests/e2e/test_responsiveness.py).

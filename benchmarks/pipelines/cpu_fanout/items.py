@@ -3,5 +3,5 @@ if "data_loader" not in globals():
 
 
 @data_loader
-def items(children: int = 40, **kwargs):
-    return [[i for i in range(children)]]
+def items(**kwargs):
+    return [list(range(kwargs["children"]))]

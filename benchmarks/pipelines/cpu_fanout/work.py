@@ -3,8 +3,8 @@ if "transformer" not in globals():
 
 
 @transformer
-def work(index: int, loops: int = 100000, **kwargs):
+def work(index: int, **kwargs):
     total = 0
-    for i in range(loops):
+    for i in range(kwargs["loops"]):
         total += (i * index) % 7
     return {"index": index, "total": total}
