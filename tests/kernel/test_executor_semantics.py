@@ -159,3 +159,20 @@ def test_cancel_reaches_a_generator_in_a_worker(workspace: Path, recorder, execu
     assert elapsed < 1.0 + 5.0, "cancel ends a run within seconds"
     assert result.report["blocks"]["S"]["phase"] == "cancelled"
     assert any("generator closed" in message for _, message in recorder.logs)
+
+
+def test_lineage_and_zip_index_matching(run_fixture, executor):
+    lineage = run_fixture("seed_lineage", executor=executor)
+    assert lineage.result.ok, lineage.result.error
+    assert lineage.report["blocks"]["D"]["children"]["spawned"] == 10
+    zipped = run_fixture("zip_pairs", executor=executor)
+    assert zipped.result.ok, zipped.result.error
+    assert zipped.report["blocks"]["Z"]["children"]["spawned"] == 4
+
+
+def test_async_generator_blocks_and_stall_warnings(run_fixture, executor):
+    out = run_fixture("async_stall", executor=executor)
+    assert out.result.ok, out.result.error
+    assert out.report["blocks"]["K"]["items_out"] == 3
+    warnings = [m.message for m in out.sink.of_type("warn")]  # type: ignore[union-attr]
+    assert any("K has been busy" in w and "stall" in w for w in warnings)
