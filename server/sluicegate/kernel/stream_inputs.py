@@ -12,8 +12,9 @@ block's generator it waits for output room (SPEC §4.3.3).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sluicegate.errors import Cancelled
@@ -54,7 +55,7 @@ class StreamBridge:
         self.flushed_at = time.perf_counter()
 
     def reader(self, edge: Edge) -> Iterator[Any]:
-        return _EdgeReader(self, edge)
+        return BatchReader(functools.partial(self.read, edge))
 
     # ---- thread side ------------------------------------------------------------------
     def emit(self, item: Any) -> None:
@@ -106,17 +107,18 @@ class StreamBridge:
             self.driver.inst.set_activity("busy")
 
 
-class _EdgeReader:
-    """Iterator over one input edge, for user code on a worker thread."""
+class BatchReader:
+    """An iterator over items fetched a batch at a time (`fetch()` -> a batch, or None at
+    the end), for user code reading an input: here over an edge, in a worker over the
+    kernel's answers (executors/hosted.py)."""
 
-    def __init__(self, bridge: StreamBridge, edge: Edge) -> None:
-        self.bridge = bridge
-        self.edge = edge
+    def __init__(self, fetch: Callable[[], list[Any] | None]) -> None:
+        self.fetch = fetch
         self.buffer: list[Any] = []
         self.pos = 0
         self.done = False
 
-    def __iter__(self) -> _EdgeReader:
+    def __iter__(self) -> BatchReader:
         return self
 
     def __next__(self) -> Any:
@@ -126,7 +128,7 @@ class _EdgeReader:
             return item
         if self.done:
             raise StopIteration
-        batch = self.bridge.read(self.edge)
+        batch = self.fetch()
         if batch is None:
             self.done = True
             self.buffer = []

@@ -25,6 +25,7 @@ from sluicegate.kernel.isolation import Owner, owner
 from sluicegate.kernel.mage_outputs import Shaper
 from sluicegate.kernel.sizing import Sizer, rows_of
 from sluicegate.kernel.slices import SLICE_S, close_iterator, pull
+from sluicegate.kernel.stream_inputs import BatchReader
 
 Note = Callable[[tuple[Any, ...]], None]
 
@@ -174,7 +175,8 @@ class _Stream:
     def _main(self) -> None:
         hosted = self.hosted
         try:
-            readers = [_Reader(self, i) for i in range(hosted.spec.n_inputs)]
+            n = hosted.spec.n_inputs
+            readers = [BatchReader(functools.partial(self.read, i)) for i in range(n)]
 
             def work() -> None:
                 self.flush()  # learn the output's room before user code runs
@@ -221,32 +223,3 @@ class _Stream:
         self.hosted.log.flush()
         batch: list[Any] | None = self.ask(("read", index))
         return batch
-
-
-class _Reader:
-    """Iterator over one input, for user code on the stream thread."""
-
-    def __init__(self, stream: _Stream, index: int) -> None:
-        self.stream = stream
-        self.index = index
-        self.buffer: list[Any] = []
-        self.pos = 0
-        self.done = False
-
-    def __iter__(self) -> _Reader:
-        return self
-
-    def __next__(self) -> Any:
-        if self.pos < len(self.buffer):
-            item = self.buffer[self.pos]
-            self.pos += 1
-            return item
-        if self.done:
-            raise StopIteration
-        batch = self.stream.read(self.index)
-        if batch is None:
-            self.done = True
-            self.buffer = []
-            raise StopIteration
-        self.buffer, self.pos = batch, 1
-        return batch[0]
