@@ -180,3 +180,21 @@ def _artifact(name: str) -> str:
     folder = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
+
+
+def test_a_failed_run_cancels_the_runs_queued_behind_it(page: Any, server: Server) -> None:
+    folder = line_pipeline(server)
+    (folder / "load.py").write_text(
+        "import time\n\n\n@data_loader\ndef load(*args, **kwargs):\n"
+        "    time.sleep(1)\n    raise ValueError('broken on purpose')\n"
+    )
+    page.goto(f"{server.url}/pipelines/line#notebook")
+    cell(page, "load").locator(".cm-line").first.click()
+    page.keyboard.press("Shift+Enter")  # load runs (for a second), focus moves to double
+    expect(cell(page, "double").locator(".cm-content")).to_be_focused()
+    page.keyboard.press("Shift+Enter")  # double is queued behind load
+    expect(cell(page, "double").get_by_test_id("cell-output")).to_contain_text("queued")
+    expect(cell(page, "load").get_by_test_id("cell-output")).to_contain_text("broken on purpose")
+    skipped = cell(page, "double").get_by_test_id("cell-output")
+    expect(skipped).to_contain_text("not run: load, queued before it, failed")
+    expect(cell(page, "double").get_by_role("button", name="Run")).to_be_visible()

@@ -4,14 +4,15 @@ import { api } from "../core/api.js";
 import { h } from "../core/dom.js";
 import { cellHead } from "./cell_head.js";
 import { createEditor, markError, replaceDoc } from "./editor.js";
-import { queuedView, requestErrorView, resultView, runningView } from "./output.js";
+import { queuedView, requestErrorView, resultView, runningView, skippedView } from "./output.js";
 import { staleNotice } from "./stale.js";
 
 const LINE_PX = 20.15; // 13px code at line-height 1.55 (editor.js theme)
 
 export class Cell {
   // ctx: {pipeline, inspect(runId, block), dirtyChanged(), edited(cell), moveOn(cell),
-  //       queue(fn) (cell runs one after another: the kernel runs one thing at a time),
+  //       queue(cell, run, skip) (cell runs one after another: the kernel runs one thing at a
+  //       time; `skip(name)` instead when the run of `name` queued before it failed),
   //       ran(cell, result)}
   constructor(name, ctx) {
     this.name = name;
@@ -301,10 +302,19 @@ export class Cell {
     this.queued = true;
     this.head.setBusy("queued");
     this.showOutput(queuedView());
-    return this.ctx.queue(() => {
-      this.queued = false;
-      return this.runNow();
-    });
+    return this.ctx.queue(
+      this,
+      () => {
+        this.queued = false;
+        return this.runNow();
+      },
+      (failed) => {
+        this.queued = false;
+        this.head.setBusy(null);
+        this.showOutput(skippedView(failed, { close: () => this.showOutput(null) }));
+        return null;
+      },
+    );
   }
 
   async runNow() {

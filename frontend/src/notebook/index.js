@@ -73,6 +73,7 @@ export function mountNotebook(root, { pipeline, data }) {
 
   let lastEdited = null; // the cell Ctrl/Cmd-S saves when no cell has focus
   let runs = Promise.resolve(); // cell runs, one after another
+  const waiting = new Set(); // queued runs not started yet
   const ctx = {
     pipeline,
     inspect: (runId, block) => openInspectorDrawer({ runId, block }),
@@ -85,8 +86,18 @@ export function mountNotebook(root, { pipeline, data }) {
       const target = next && cells.get(next.dataset.block);
       if (target) target.focusEditor();
     },
-    queue: (fn) => {
-      const done = runs.then(fn, fn);
+    // Like Jupyter: a run that fails cancels the runs queued behind it.
+    queue: (cell, run, skip) => {
+      const entry = { failed: null };
+      waiting.add(entry);
+      const step = async () => {
+        waiting.delete(entry);
+        if (entry.failed) return skip(entry.failed);
+        const result = await run();
+        if (!result || result.status !== "succeeded") for (const other of waiting) other.failed ??= cell.name;
+        return result;
+      };
+      const done = runs.then(step, step);
       runs = done.catch(() => null);
       return done;
     },

@@ -132,6 +132,21 @@ export function queuedView() {
   );
 }
 
+// A queued run that did not start: the cell run before it failed.
+export function skippedView(failed, on) {
+  return h(
+    "div.cell-output.status-skipped",
+    { "data-testid": "cell-output" },
+    h(
+      "div.output-bar",
+      {},
+      h("span.output-status.bad", {}, `not run: ${failed}, queued before it, failed`),
+      h("span.spacer"),
+      h("button.nb-icon.output-close", { title: "clear output", on: { click: () => on.close() } }, "×"),
+    ),
+  );
+}
+
 export function requestErrorView(message, on) {
   return h(
     "div.cell-output.status-failed",
