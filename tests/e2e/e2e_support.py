@@ -115,3 +115,18 @@ def shot(page: Any, name: str) -> None:
     if os.environ.get("SLUICEGATE_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def counts_seen(counter: Any, final: int, timeout: float = 30.0) -> set[int]:
+    """Every `data-succeeded` value a child counter showed until it reached `final`: a live
+    view draws counts on the way, not only the end."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = counter.get_attribute("data-succeeded") if counter.count() else None
+        if value is not None:
+            seen.add(int(value))
+            if int(value) == final:
+                break
+        time.sleep(0.05)
+    return seen

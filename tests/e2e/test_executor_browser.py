@@ -5,10 +5,9 @@ children, and the block panel saying where its runs ran."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
-from e2e_support import Server, shot
+from e2e_support import Server, counts_seen, shot
 from playwright.sync_api import expect
 
 
@@ -26,21 +25,14 @@ def test_a_run_on_worker_processes_shows_live_counters_and_where_it_ran(
     expect(page).to_have_url(re.compile(r"/runs/seed_stream-"))
 
     counter = page.locator("g.node[data-block='D'] .children-row")
-    seen = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        value = counter.get_attribute("data-succeeded") if counter.count() else None
-        if value is not None:
-            seen.add(int(value))
-            if int(value) == 100:
-                break
-        time.sleep(0.05)
+    seen = counts_seen(counter, 100, timeout=60)
     assert any(0 < v < 100 for v in seen), f"no intermediate count was drawn: {sorted(seen)}"
     expect(page.locator(".run-head .pill-succeeded")).to_be_visible(timeout=60_000)
     expect(counter.locator(".c-done")).to_have_text("100/100")
 
-    page.get_by_role("button", name="−").click()  # zoom out until D is clear of the panel
-    page.get_by_role("button", name="−").click()
+    zoom_out = page.get_by_role("button", name="\u2212")  # until D is clear of the panel
+    zoom_out.click()
+    zoom_out.click()
     page.locator("g.node[data-block='D']").click()
     section = page.locator(".executor-section")
     expect(section.locator(".executor-name")).to_have_text("worker processes")

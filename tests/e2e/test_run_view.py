@@ -10,7 +10,7 @@ import re
 import time
 from typing import Any
 
-from e2e_support import ROOT, Server, shot
+from e2e_support import ROOT, Server, counts_seen, shot
 from playwright.sync_api import expect
 
 DASH = "\u2013"  # the pagers write ranges with an en dash
@@ -46,15 +46,7 @@ def test_seed_stream_counters_and_fill_bars_reach_their_final_values(
 ) -> None:
     start_from_editor(page, server, "seed_stream", SMALL_SLEEPS)
     counter = node(page, "D").locator(".children-row")
-    seen = set()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        value = counter.get_attribute("data-succeeded") if counter.count() else None
-        if value is not None:
-            seen.add(int(value))
-            if int(value) == 100:
-                break
-        time.sleep(0.05)
+    seen = counts_seen(counter, 100)
     assert any(0 < v < 100 for v in seen), f"no intermediate count was drawn: {sorted(seen)}"
     expect(page.locator(".run-head .pill-succeeded")).to_be_visible(timeout=30_000)
     expect(counter).to_have_attribute("data-final", "1")
