@@ -93,17 +93,20 @@ async def rerun(run_id: str, body: Rerun, session: SessionDep, engine: EngineDep
 @router.get("/api/runs", response_model=RunPage)
 async def list_runs(
     engine: EngineDep,
+    session: SessionDep,
     pipeline: str | None = None,
     status: str | None = None,
     kind: str = "run",
     offset: int = Query(0, ge=0, le=SQL_INT_MAX),
     limit: int = Query(50, ge=1, le=500),
 ) -> RunPage:
-    rows, total = await run_in_threadpool(
-        lambda: queries.list_runs(
+    def work() -> tuple[list[RunRow], int]:
+        session.history.writer.flush()  # a run that just ended is listed as ended
+        return queries.list_runs(
             engine, pipeline=pipeline, status=status, kind=kind, offset=offset, limit=limit
         )
-    )
+
+    rows, total = await run_in_threadpool(work)
     return RunPage(
         items=[RunOut.model_validate(r.model_dump()) for r in rows],
         total=total,
