@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
 from sluicegate.store.history import rows
-from sluicegate.store.history.db import close_block_runs, execute_many
+from sluicegate.store.history.db import close_block_runs, execute_many, update_many
 from sluicegate.store.history.models import (
     BlockRunRow,
     EventRow,
@@ -164,13 +164,11 @@ class Batch:
             for uuid in blocks.dirty:
                 row = blocks.rows[uuid]
                 if uuid in blocks.stored:
-                    values = {k: v for k, v in row.items() if k not in _PK}
-                    changed.append({"b_run_id": row["run_id"], "b_uuid": uuid, **values})
+                    changed.append(row)
                 else:
                     new.append(row)
         execute_many(conn, BLOCKS, insert(BLOCKS), new)
-        where = (BLOCKS.c.run_id == bindparam("b_run_id"), BLOCKS.c.uuid == bindparam("b_uuid"))
-        execute_many(conn, BLOCKS, update(BLOCKS).where(*where), changed)
+        update_many(conn, BLOCKS, _PK, changed)
         for run_id, (end, why) in self.closing.items():
             close_block_runs(conn, run_id, end, why)
 

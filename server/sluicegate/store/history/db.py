@@ -21,6 +21,7 @@ from sqlalchemy import (
     Insert,
     Table,
     Update,
+    bindparam,
     create_engine,
     event,
     func,
@@ -129,6 +130,25 @@ def execute_many(
                 values[i] = encode_json(values[i])
         encoded.append(tuple(values))
     conn.exec_driver_sql(str(compiled), encoded)
+
+
+def update_many(
+    conn: Connection, tbl: Table, key: tuple[str, ...], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Update the rows of `tbl` that `key`'s columns of each of `rows` find to that row's
+    other values (`rows` share their keys). On Postgres (psycopg 3): COPY into a temporary
+    table, then one UPDATE ... FROM (`postgres.update_rows`)."""
+    if not rows:
+        return
+    if conn.dialect.driver == "psycopg":
+        postgres.update_rows(conn, tbl, key, rows, encode_json)
+        return
+    stmt = update(tbl).where(*(tbl.c[k] == bindparam(f"key_{k}") for k in key))
+    values = [
+        {**{f"key_{k}": row[k] for k in key}, **{c: v for c, v in row.items() if c not in key}}
+        for row in rows
+    ]
+    execute_many(conn, tbl, stmt, values)
 
 
 def create_tables(engine: Engine) -> None:

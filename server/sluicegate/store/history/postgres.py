@@ -1,7 +1,8 @@
 """What the history needs from a Postgres engine beyond SQLAlchemy's defaults.
 
-Bulk inserts go through COPY (`copy_rows`): an executemany sends one INSERT per row (in
-psycopg's pipeline), 10,000 children's events and block runs took 4 of a flush's 8 s.
+Bulk inserts and updates go through COPY (`copy_rows`, `update_rows`): an executemany sends
+one statement per row (in psycopg's pipeline); a flush of 5,000 children took 8.3 s, 1.9 s
+with COPY.
 
 Postgres text cannot hold the NUL character, which a log line, an error message or a
 variable may carry: one such value would fail the whole flush it is in, and after three
@@ -66,16 +67,50 @@ def copy_rows(
 ) -> None:
     """Insert `rows` (dicts sharing their keys: `tbl`'s column keys) with one COPY, in the
     transaction of `conn`. JSON values are encoded by `encode_json`; NUL is replaced."""
+    _copy(conn, tbl, conn.dialect.identifier_preparer.quote(tbl.name), rows, encode_json)
+
+
+def update_rows(
+    conn: Connection,
+    tbl: Table,
+    key: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    encode_json: Callable[[Any], str],
+) -> None:
+    """Update the rows of `tbl` that `key`'s columns find to the other values of `rows`:
+    COPY into a temporary table like `tbl` (one per connection, emptied at commit), then one
+    UPDATE ... FROM. An executemany would send one UPDATE per row: 20 flushes of a run with
+    5,000 children spent 30 s there (SQLite: 2.3 s in all)."""
+    quote = conn.dialect.identifier_preparer.quote
+    temp = quote(f"_sluicegate_{tbl.name}")
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {quote(tbl.name)} INCLUDING DEFAULTS) "
+        "ON COMMIT DELETE ROWS"
+    )
+    _copy(conn, tbl, temp, rows, encode_json)
+    columns = [tbl.c[k].name for k in rows[0] if k not in key]
+    assign = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+    match = " AND ".join(f"t.{quote(tbl.c[k].name)} = u.{quote(tbl.c[k].name)}" for k in key)
+    conn.exec_driver_sql(
+        f"UPDATE {quote(tbl.name)} AS t SET {assign} FROM {temp} AS u WHERE {match}"
+    )
+    conn.exec_driver_sql(f"DELETE FROM {temp}")
+
+
+def _copy(
+    conn: Connection,
+    tbl: Table,
+    target: str,
+    rows: Sequence[dict[str, Any]],
+    encode_json: Callable[[Any], str],
+) -> None:
     keys = list(rows[0])
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(tbl.c[k].name) for k in keys)
     as_json = [isinstance(tbl.c[k].type, JSON) for k in keys]
     driver = conn.connection.driver_connection
     assert driver is not None
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {quote(tbl.name)} ({names}) FROM STDIN") as copy,
-    ):
+    with driver.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             values: list[Any] = []
             for key, is_json in zip(keys, as_json, strict=True):
