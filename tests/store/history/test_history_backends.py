@@ -210,3 +210,32 @@ def test_json_for_postgres_replaces_nul_characters_only() -> None:
         "written": "\\u0000",  # a backslash and 'u0000' as typed: kept
         "both": "\\\ufffd",
     }
+
+
+def test_block_runs_that_change_over_several_flushes_end_as_the_last_event_says(
+    engine: Engine,
+) -> None:
+    """As a live run writes them: children start in one flush and end in a later one."""
+    writer = HistoryWriter(engine, interval_s=60)
+    k = Events("live")
+    writer.start_run("live", "etl", "run", "stream", {}, None)
+    writer.flush()
+    for lo in range(0, 300, 100):
+        for i in range(lo, lo + 100):
+            for event in k.phases(f"D:{i}", "waiting", "running"):
+                writer.on_event(event)
+        writer.flush()
+        for i in range(lo, lo + 100):
+            error = {"type": "KeyError", "message": "'x'", "traceback": "line 4\x00"}
+            last, more = ("failed", {"error": error}) if i % 50 == 7 else ("succeeded", {})
+            fields = {"from": "running", "to": last, "items_in": 1, "items_out": 3 * 2**31}
+            writer.on_event(k._next("phase", block="D", uuid=f"D:{i}", key=[i], **fields, **more))
+    writer.close()
+
+    assert queries.block_summary(engine, "live") == {"D": {"succeeded": 294, "failed": 6}}
+    rows, total = queries.block_runs(engine, "live", children_of="D", offset=55, limit=3)
+    assert total == 300 and [r.key for r in rows] == [[55], [56], [57]]
+    assert [r.phase for r in rows] == ["succeeded", "succeeded", "failed"]
+    assert all(r.started_t and r.finished_t and r.finished_t >= r.started_t for r in rows)
+    assert rows[2].error is not None and rows[2].error["message"] == "'x'"
+    assert rows[0].items_out == 3 * 2**31 and rows[0].error is None
