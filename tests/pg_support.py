@@ -90,7 +90,13 @@ class PostgresCluster:
 
     def _init(self) -> None:
         if self._run_as:
-            owner = pwd.getpwnam("postgres")
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError(
+                    "initdb refuses to run as root and there is no `postgres` user to run it "
+                    f"as: {HOW}, which makes one, or run the tests as another user"
+                ) from None
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
         secret = self.root / "pw"
         secret.write_text(self.password + "\n")
