@@ -37,10 +37,11 @@ HELP: dict[str, str] = {
     "log_max_bytes": "Bytes of log kept per block run; the rest is counted.",
     "log_max_lines": "Lines of log kept per block run; the rest is counted.",
     "stall_warn_s": "Seconds of no progress before a stall warning.",
-    "executor": "Where block runs execute: thread (in the kernel), process (a local process "
-    "pool, for CPU-bound blocks) or ray (a Ray cluster).",
-    "max_processes": "Worker processes of the process executor.",
-    "ray_address": "The Ray cluster to connect to under executor: ray.",
+    "executor": "Where block code runs unless a block sets its own: thread, process (a local "
+    "process pool) or ray (a Ray cluster).",
+    "max_processes": "Worker processes of the process executor (unset: one per core).",
+    "ray_address": "The Ray cluster of the ray executor (10.0.0.5:6379, or auto for the one "
+    "ray start runs here; unset: a local cluster).",
     # port keys (buffers:, config rules, block ports, edges):
     "buffering_mode": "limited (bounded, back pressure), full (unbounded, spills to disk) or "
     "default (chosen per edge: full into a dependent multi-input block, limited otherwise).",
