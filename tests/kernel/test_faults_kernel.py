@@ -22,7 +22,7 @@ from sluicegate.kernel.store_port import StoreAdapter
 from sluicegate.kernel_process.main import KernelService
 from sluicegate.protocol.commands import StartRun
 from sluicegate.protocol.vocab import TERMINAL_PHASES
-from sluicegate.store import OutputStore, diskwriter
+from sluicegate.store import OutputStore, blockfiles, diskwriter, rowstreams
 from sluicegate.store.outputs import OutputStore as Store
 
 BUDGET = 64 << 20
@@ -77,7 +77,8 @@ def test_a_disk_that_fills_up_mid_run_fails_the_run_naming_the_disk_and_the_next
     root = tmp_path / "runs"
     store = OutputStore(root)
     disk = FullDisk(room=1 << 20)  # the run writes about 8 MB
-    monkeypatch.setattr(diskwriter, "open", disk.open, raising=False)
+    for module in (diskwriter, blockfiles, rowstreams):  # every file the store writes
+        monkeypatch.setattr(module, "open", disk.open, raising=False)
 
     result = run_stored(workspace, store, "full")
 
