@@ -84,10 +84,10 @@ def test_fit_keeps_text_readable_and_a_tab_switch_fits_the_graph(
     svg = page.locator("svg.graph")
     expect(svg).to_have_attribute("data-scale", re.compile(r"\d"))
 
-    # Block names are drawn at 11 px or more, the rest of a node's text near 10 px.
+    # A node's text is drawn at 11 px or more.
     script = "t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a"
     for name in ("A", "B", "C", "D"):
-        for part, least in ((".node-name", 11), (".node-line", 9.5)):
+        for part, least in ((".node-name", 11), (".node-line", 11)):
             size = node(page, name).locator(part).evaluate(script)
             assert size >= least, f"{name}'s {part} is {size:.1f} px"
     # The first block is whole in view: the graph is not left cut off at the top left.

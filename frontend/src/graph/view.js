@@ -12,9 +12,9 @@ import { drawEdge, arrowDefs } from "./edges.js";
 import { enableConnect } from "./connect.js";
 import "./graph.css";
 
-// The smallest scale "fit" uses: block names (14 px) stay at 11 px or more, the rest of a
-// node's text (12 px) near 10 px. A graph larger than that is panned (wheel, drag).
-export const MIN_FIT = 0.8;
+// The smallest scale "fit" uses: a node's text (12 px and more) stays at 11 px or more. A
+// graph larger than the canvas at that scale scrolls.
+export const MIN_FIT = 0.92;
 
 export class GraphView {
   // options: {mode: "edit"|"live", onSelect(sel), onConnect({src, src_port, dst, dst_port}),
