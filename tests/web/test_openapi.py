@@ -81,7 +81,7 @@ def test_every_json_response_is_a_named_model(openapi: dict[str, Any]) -> None:
 
 def test_the_models_carry_their_fields(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
-    assert set(schemas["RunStart"]["properties"]) == {"mode", "variables"}
+    assert set(schemas["RunStart"]["properties"]) == {"mode", "executor", "variables"}
     assert {"id", "pipeline", "status", "duration_s"} <= set(schemas["RunOut"]["properties"])
     assert {"total", "offset", "limit", "items"} <= set(schemas["BlockRunPage"]["properties"])
     assert {"meta", "preview"} <= set(schemas["OutputPage"]["properties"])
