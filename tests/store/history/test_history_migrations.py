@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -228,11 +227,12 @@ def _ours(name: str | None, type_: str, _parent: Any) -> bool:
 
 
 OPEN_AT = """
-import sys, time
+import os, sys
 from pathlib import Path
 from sluicegate.store.history import create_tables, make_engine
 engine = make_engine(sys.argv[1], Path(sys.argv[2]))
-while time.time() < float(sys.argv[3]):
+print("ready", flush=True)
+while not os.path.exists(sys.argv[3]):
     pass
 create_tables(engine)
 """
@@ -241,10 +241,16 @@ create_tables(engine)
 def test_servers_opening_a_new_database_at_once_take_turns(
     database_url: str, tmp_path: Path
 ) -> None:
-    """Four server processes start on one new database in the same microseconds."""
-    at = str(time.time() + 3)  # after the imports of all four
-    args = [sys.executable, "-c", OPEN_AT, database_url, str(tmp_path), at]
-    servers = [subprocess.Popen(args, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    """Four server processes, imports done, open one new database at the same moment."""
+    go = tmp_path / "go"
+    args = [sys.executable, "-c", OPEN_AT, database_url, str(tmp_path), str(go)]
+    servers = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    for server in servers:
+        assert server.stdout is not None and server.stdout.readline() == "ready\n"
+    go.touch()
     failures = [p.communicate(timeout=60)[1] for p in servers if p.wait(timeout=60) != 0]
 
     assert failures == []
