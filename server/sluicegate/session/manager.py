@@ -32,6 +32,7 @@ from sluicegate.session.history_bridge import HistoryBridge
 from sluicegate.session.hub import Client, Hub
 from sluicegate.session.mirror import RunMirror
 from sluicegate.session.process import KernelProcess
+from sluicegate.session.recording import TelemetryRecorder
 from sluicegate.workspace.code_versions import code_versions
 
 log = logging.getLogger("sluicegate.session")
@@ -50,6 +51,7 @@ class Session:
         self.history = HistoryBridge(workspace, self.store_root, db_url)
         self.hub = Hub()
         self.mirror = RunMirror()
+        self.recorder = TelemetryRecorder(self.store_root)
         self.kernel = KernelProcess(
             workspace, self.store_root, self._from_thread, self._exit_from_thread
         )
@@ -81,6 +83,7 @@ class Session:
                 await asyncio.sleep(0.2)
         finally:
             self.kernel.kill()
+            self.recorder.close()
             self.history.close()
 
     @property
@@ -107,6 +110,7 @@ class Session:
             check_executors(topology)  # `executor: ray` without Ray installed
             resolved_mode = mode or topology.settings.mode
             self.history.start_run(run_id, pipeline, "run", resolved_mode, variables, rerun_of)
+            self.recorder.start(run_id)
             assert self.active is not None
             self.active["mode"] = resolved_mode
             self.active["code_versions"] = code_versions(self.workspace, pipeline)
@@ -203,6 +207,7 @@ class Session:
 
     def _on_message(self, message: Message) -> None:
         self.mirror.apply(message)
+        self.recorder.on_message(message, self.mirror.snapshot(message.run_id))
         if isinstance(message, Phase) and message.reason == "forced" and self.active:
             self.active["forced"] = True  # its thread still runs: a new kernel after the run
         if isinstance(message, KernelStatus):

@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 import sluicegate
 from sluicegate.session.manager import Session
 from sluicegate.web import docs, errors, pages, ws
-from sluicegate.web.routes import blocks, cells, layout, outputs, pipelines, runs, settings
+from sluicegate.web.routes import (
+    blocks,
+    cells,
+    layout,
+    outputs,
+    pipelines,
+    runs,
+    settings,
+    telemetry,
+)
 from sluicegate.web.security import SecurityMiddleware, SecurityOptions, generate_token
 from sluicegate.workspace import DEFAULT_LIBRARY, WorkspaceChange, WorkspaceEditor, watch_workspace
 
@@ -72,6 +81,7 @@ def create_app(
         runs.router,
         outputs.router,
         layout.router,
+        telemetry.router,
         ws.router,
         docs.router,
         pages.router,
