@@ -10,6 +10,7 @@ import pytest
 
 from sluicegate.errors import Conflict, PlanError
 from sluicegate.graph.build import load_pipeline
+from sluicegate.workspace import WorkspaceEditor
 from sluicegate.workspace.layout import LAYOUT_FILE, read_layout, write_layout
 
 ROOT = Path(__file__).parents[2]
@@ -78,3 +79,9 @@ def test_nothing_is_written_into_a_mage_project(tmp_path: Path) -> None:
     with pytest.raises(Conflict, match="not saved"):
         write_layout(project, name, {"x": {"x": 1, "y": 1}}, ["x"])
     assert not (project / "pipelines" / name / LAYOUT_FILE).exists()
+
+
+def test_a_renamed_block_keeps_its_place(ws: Path) -> None:
+    write_layout(ws, "seed_stream", {"C": {"x": 7, "y": 8}}, ["A", "B", "C", "D"])
+    WorkspaceEditor(ws).rename_block("seed_stream", "C", "C2")
+    assert read_layout(ws, "seed_stream") == {"C2": {"x": 7, "y": 8}}

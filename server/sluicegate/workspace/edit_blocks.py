@@ -10,6 +10,7 @@ from sluicegate.graph import confine
 from sluicegate.graph.build import pipeline_file
 from sluicegate.graph.spec import check_block_name
 from sluicegate.workspace import references
+from sluicegate.workspace.layout import rename_in_layout
 from sluicegate.workspace.library_settings import declared_settings
 from sluicegate.workspace.reading import saved_block_files
 from sluicegate.workspace.staging import Data, EditorBase, no_block
@@ -145,6 +146,7 @@ class BlockEdits(EditorBase):
                     unlink = [f"{old}.py"] if f"{old}.py" not in _files(data, old) else []
             references.rename_block(data, old, new, file_renamed=renamed)
             self._save(pipeline, draft, write=write, unlink=unlink)
+            rename_in_layout(self.root, pipeline, old, new)
             return self.read_pipeline(pipeline)
 
     def delete_block(self, pipeline: str, name: str) -> dict[str, Any]:

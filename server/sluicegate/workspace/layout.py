@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sluicegate.atomic import atomic_write_text
-from sluicegate.errors import Conflict, PlanError
+from sluicegate.errors import Conflict, PlanError, SluicegateError
 from sluicegate.graph.build import confined
 from sluicegate.graph.mage_project import MAGE_REFUSAL, is_mage_pipeline
 from sluicegate.graph.yaml_safe import load_yaml_text, read_yaml_text
@@ -91,6 +91,18 @@ def write_layout(
         new = HEADER + _plain(kept)
     atomic_write_text(path, new)
     return kept
+
+
+def rename_in_layout(workspace: Path, name: str, old: str, new: str) -> None:
+    """A renamed block keeps its place. Best effort: a layout file that cannot be written
+    is left as it is (the renamed block is then laid out anew), never failing the rename."""
+    try:
+        saved = read_layout(workspace, name)
+        if old in saved:
+            keep = [b for b in saved if b != old] + [new]
+            write_layout(workspace, name, {new: saved[old]}, keep)
+    except (SluicegateError, OSError):
+        pass
 
 
 def _point(raw: Any) -> dict[str, int] | None:
