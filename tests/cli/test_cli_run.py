@@ -20,6 +20,7 @@ REPORT_KEYS = {
     "status",
     "duration_s",
     "peak_rss_bytes",
+    "bottleneck",
     "error",
     "blocks",
     "ports",

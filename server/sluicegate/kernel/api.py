@@ -134,6 +134,7 @@ class LocalKernel:
         self._loop, self._run = asyncio.get_running_loop(), run
         hooks.on_run_start(run_id=run_id, view=view)
         capture.install()
+        cpu_start = time.process_time()  # for the bottleneck verdict (kernel/bottleneck.py)
         try:
             await asyncio.to_thread(run.executors.start)  # worker processes, a Ray cluster
             run.start()
@@ -156,7 +157,13 @@ class LocalKernel:
         sampler.sample()
         duration = state.finished - state.started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        report = build_report(state, view, duration_s=duration, peak_rss_bytes=peak)
+        report = build_report(
+            state,
+            view,
+            duration_s=duration,
+            peak_rss_bytes=peak,
+            cpu_s=time.process_time() - cpu_start,
+        )
         if store is not None:
             store.finish_run(state.status, report)
             full = run.stopper.store_failure()  # outputs written at the end count too

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sluicegate.kernel.bottleneck import find_bottleneck
+from sluicegate.kernel.bottleneck_stats import collect_stats
+
 if TYPE_CHECKING:
     from sluicegate.kernel.ports import RunFacts
     from sluicegate.kernel.view import RunView
@@ -15,8 +18,14 @@ _CHILD_COUNTS = ("spawned", "succeeded", "failed", "cancelled", "upstream_failed
 
 
 def build_report(
-    run: RunFacts, view: RunView, *, duration_s: float, peak_rss_bytes: int
+    run: RunFacts,
+    view: RunView,
+    *,
+    duration_s: float,
+    peak_rss_bytes: int,
+    cpu_s: float | None = None,
 ) -> dict[str, Any]:
+    """`cpu_s`: the kernel process's CPU time over the run, for the bottleneck verdict."""
     blocks = view.blocks()
     report: dict[str, Any] = {
         "run_id": run.run_id,
@@ -62,6 +71,8 @@ def build_report(
             "items": state["total"]["items_in"],
             "discarded": state["total"]["discarded"],
         }
+    stats = collect_stats(run, view, duration_s=duration_s, cpu_s=cpu_s)
+    report["bottleneck"] = find_bottleneck(stats)
     return report
 
 

@@ -4,6 +4,8 @@ run seed_stream-20261121-101500-ab12cd succeeded in 0.24s (stream mode)
   block  phase      items in  items out  children
   A      succeeded         0         10  10/10
 ...
+  bottleneck: B ran 10 children at most 1 at a time (max_concurrent_children: 1); ...
+    -> set max_concurrent_children: 8 on block B in pipelines/seed_stream/pipeline.yaml
 run id: seed_stream-20261121-101500-ab12cd
 """
 
@@ -38,7 +40,20 @@ def summary_lines(report: dict[str, Any]) -> list[Line]:
         if block.get("error"):
             errors.setdefault(error_text(block["error"]), []).append(name)
     lines += [(f"  {', '.join(names)}: {text}", "red") for text, names in errors.items()]
+    return lines + bottleneck_lines(report.get("bottleneck"))
+
+
+def bottleneck_lines(verdict: dict[str, Any] | None) -> list[Line]:
+    """The run's bottleneck verdict (kernel/bottleneck.py): what held it back, what to set."""
+    if not verdict:
+        return []
+    lines: list[Line] = [(f"  bottleneck: {_plain(verdict['evidence'])}", "yellow")]
+    lines += [(f"    -> {_plain(text)}", "") for text in verdict.get("suggestions", [])]
     return lines
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "")
 
 
 def first_traceback(report: dict[str, Any]) -> str | None:

@@ -1,0 +1,262 @@
+"""Name the block that held a run back, say why from the kernel's own numbers, and what to set.
+
+`find_bottleneck(stats)` returns `{block, reason, evidence, suggestions}` or None. The checks
+run in order; the first that fits wins:
+
+- `concurrency_limit`: a block's children ran at their cap (`max_concurrent_children`, or
+  the run's `max_running`) most of the run while more were queued.
+- `cpu_bound_threads`: several children busy at once on threads while the kernel used
+  about one CPU core: they share one interpreter lock (`executor: process`).
+- `pending_limit`: a dynamic block back-pressured by `max_pending_children`, not by a buffer.
+- `blocking_block`: a fully blocking (or collect) block that emitted nothing until late,
+  with blocks downstream of it that could only start then.
+- `slow_consumer`: a busy block behind a full buffer, its producers back-pressured.
+- `slow_source`: a busy source block while the blocks downstream starved.
+- `busy`: otherwise the busiest block, when one was busy for a good part of the run.
+
+Busy time is wall time in user code: the kernel does not tell CPU from I/O per block; the
+CPU-bound verdict rests on the kernel process's CPU time over the run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sluicegate.kernel.bottleneck_stats import BlockStats, RunStats
+
+_MIN_RUN_S = 0.05  # shorter runs get no verdict: their shares are noise
+_HIGH = 0.6  # "most of the run"
+_SOME = 0.3  # "a good part of the run"
+_CPU_SHARE = 0.25  # kernel CPU time over a block's active time that says "CPU-bound"
+
+
+def find_bottleneck(stats: RunStats) -> dict[str, Any] | None:
+    if stats.duration_s < _MIN_RUN_S or not stats.blocks:
+        return None
+    for check in (_concurrency, _cpu_threads, _pending, _blocking, _slow_consumer, _slow_source):
+        verdict = check(stats)
+        if verdict is not None:
+            return verdict
+    return _busiest(stats)
+
+
+def _pct(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def _verdict(block: str, reason: str, evidence: str, suggestions: list[str]) -> dict[str, Any]:
+    return {"block": block, "reason": reason, "evidence": evidence, "suggestions": suggestions}
+
+
+def _gil_bound(stats: RunStats, block: BlockStats) -> bool:
+    """Several runs busy at once on threads, and the kernel on CPU for a good part of the
+    time they were active: work that holds the interpreter lock, not waits on I/O (threads
+    that sleep or wait on sockets leave the CPU nearly idle)."""
+    if stats.cpu_s is None or block.executor != "thread" or block.active_s <= 0:
+        return False
+    lanes = block.busy_s / block.active_s
+    return lanes >= 1.5 and stats.cpu_s >= _CPU_SHARE * block.active_s
+
+
+def _process_hint(stats: RunStats, block: BlockStats) -> str:
+    return (
+        f"set `executor: process` on block `{block.name}` in {stats.pipeline_file} "
+        "so its runs use all cores instead of taking turns on one interpreter lock"
+    )
+
+
+def _concurrency(stats: RunStats) -> dict[str, Any] | None:
+    for block in stats.blocks.values():
+        if not block.replicated:
+            continue
+        cap = block.node.max_concurrent_children
+        setting, limit = "max_running", stats.max_running
+        if cap is not None and cap < stats.max_running:
+            setting, limit = "max_concurrent_children", cap
+        lanes = block.busy_s / stats.duration_s
+        if block.runs <= limit or block.max_running < limit or lanes < 0.7 * limit:
+            continue
+        evidence = (
+            f"`{block.name}` ran {block.runs} children at most {block.max_running} at a time "
+            f"({setting}: {limit}); on average {lanes:.1f} were busy over the run"
+        )
+        if _gil_bound(stats, block):
+            return _verdict(
+                block.name, "cpu_bound_threads", evidence, [_process_hint(stats, block)]
+            )
+        raised = min(block.runs, max(limit * 4, 8))
+        where = (
+            f"on block `{block.name}`" if setting == "max_concurrent_children" else "in `settings:`"
+        )
+        return _verdict(
+            block.name,
+            "concurrency_limit",
+            evidence,
+            [f"set `{setting}: {raised}` {where} in {stats.pipeline_file}"],
+        )
+    return None
+
+
+def _cpu_threads(stats: RunStats) -> dict[str, Any] | None:
+    found = [b for b in stats.blocks.values() if _gil_bound(stats, b)]
+    if not found:
+        return None
+    block = max(found, key=lambda b: b.busy_s)
+    evidence = (
+        f"`{block.name}` had {block.busy_s / block.active_s:.1f} runs busy at once on average, "
+        f"on threads, and the kernel was on CPU {stats.cpu_s or 0:.2f} s of the "
+        f"{block.active_s:.2f} s they were active: CPU-bound work that takes turns on one "
+        "interpreter lock"
+    )
+    return _verdict(block.name, "cpu_bound_threads", evidence, [_process_hint(stats, block)])
+
+
+def _pending(stats: RunStats) -> dict[str, Any] | None:
+    for block in stats.blocks.values():
+        if not block.node.dynamic:
+            continue
+        by_buffers = sum(stats.edge_bp_s.get(e, 0.0) for e in block.out_edges)
+        held = block.bp_s - by_buffers
+        if held < _SOME * stats.duration_s:
+            continue
+        limit = block.node.max_pending_children
+        consumers = sorted({e.dst for e in block.node.outputs})
+        evidence = (
+            f"`{block.name}` was back-pressured {held:.2f} s ({_pct(held / stats.duration_s)} of "
+            f"the run) by max_pending_children: {limit}: its children in "
+            f"{', '.join(f'`{c}`' for c in consumers)} had not started"
+        )
+        return _verdict(
+            block.name,
+            "pending_limit",
+            evidence,
+            [
+                f"set `max_pending_children: {max(limit * 10, 100)}` on block `{block.name}` "
+                f"in {stats.pipeline_file} so it reads ahead while its children wait"
+            ],
+        )
+    return None
+
+
+def _downstream(stats: RunStats, name: str) -> list[str]:
+    seen: list[str] = []
+    todo = [e.dst for e in stats.blocks[name].node.outputs]
+    while todo:
+        block = todo.pop(0)
+        if block not in seen:
+            seen.append(block)
+            todo.extend(e.dst for e in stats.blocks[block].node.outputs)
+    return seen
+
+
+def _blocking(stats: RunStats) -> dict[str, Any] | None:
+    for block in stats.blocks.values():
+        node = block.node
+        if not (node.blocking_class == "fully_blocking" or node.collect):
+            continue
+        after = _downstream(stats, block.name)
+        first = block.first_output_s
+        if not after or first is None or first < _SOME * stats.duration_s:
+            continue
+        if stats.duration_s - first < 0.2 * stats.duration_s:
+            continue
+        kind = "collect: true" if node.collect else "blocking_class: fully_blocking"
+        evidence = (
+            f"`{block.name}` ({kind}) emitted nothing until {first:.2f} s "
+            f"({_pct(first / stats.duration_s)} of the run); the {len(after)} blocks after it "
+            f"({', '.join(f'`{b}`' for b in after)}) could only start then and ran "
+            f"{stats.duration_s - first:.2f} s more"
+        )
+        fix = "remove `collect: true` and " if node.collect else ""
+        return _verdict(
+            block.name,
+            "blocking_block",
+            evidence,
+            [
+                f"if `{block.name}` can emit before its input ends, {fix}set "
+                f"`blocking_class: non_blocking` (or `partially_blocking`) on block "
+                f"`{block.name}` in {stats.pipeline_file}, taking rows one by one in "
+                f"{block.file}, so the blocks after it start while its input still streams",
+                f"otherwise move it later in the pipeline, after the slow blocks "
+                f"({', '.join(f'`{b}`' for b in after)})",
+            ],
+        )
+    return None
+
+
+def _parallel_hint(stats: RunStats, block: BlockStats) -> str:
+    producers = [e.src for e in block.node.inputs]
+    if producers:
+        return (
+            f"run it in parallel: set `dynamic: true` on `{producers[0]}` and "
+            f"`max_concurrent_children: 8` on block `{block.name}` in {stats.pipeline_file}"
+        )
+    return (
+        f"split its work: let a dynamic block yield parts for `{block.name}` to read, with "
+        f"`max_concurrent_children: 8` on block `{block.name}` in {stats.pipeline_file}"
+    )
+
+
+def _slow_consumer(stats: RunStats) -> dict[str, Any] | None:
+    found: list[tuple[BlockStats, str]] = []
+    for block in stats.blocks.values():
+        if block.busy_s < _HIGH * stats.duration_s * max(1, block.max_running):
+            continue
+        for edge in block.in_edges:
+            fill, cap = stats.edge_full.get(edge, (0, None))
+            if cap and fill >= cap and stats.edge_bp_s.get(edge, 0.0) >= _SOME * stats.duration_s:
+                found.append((block, edge))
+    if not found:
+        return None
+    block, edge = max(found, key=lambda f: f[0].busy_s)
+    fill, cap = stats.edge_full[edge]
+    producer = stats.edge_src[edge]
+    evidence = (
+        f"`{block.name}` was busy {_pct(block.busy_s / stats.duration_s)} of the run; the buffer "
+        f"in front of it ({edge}) was full ({fill} of {cap} items) and `{producer}` was "
+        f"back-pressured {stats.edge_bp_s[edge]:.2f} s"
+    )
+    suggestions = [
+        f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}",
+        "a bigger buffer (`rows_per_buffer`) would only delay the back pressure: the buffer "
+        "filled because its consumer is slower than its producer",
+    ]
+    return _verdict(block.name, "slow_consumer", evidence, suggestions)
+
+
+def _slow_source(stats: RunStats) -> dict[str, Any] | None:
+    sources = [b for b in stats.blocks.values() if not b.node.inputs and b.node.outputs]
+    for block in sorted(sources, key=lambda b: -b.busy_s):
+        if block.busy_s < _HIGH * stats.duration_s:
+            continue
+        after = [stats.blocks[b] for b in _downstream(stats, block.name)]
+        waited = sum(b.starved_s for b in after)
+        active = sum(b.starved_s + b.busy_s + b.bp_s for b in after)
+        if not after or active <= 0 or waited < 0.5 * active:
+            continue
+        evidence = (
+            f"source `{block.name}` was busy {_pct(block.busy_s / stats.duration_s)} of the run "
+            f"while the blocks after it starved {_pct(waited / active)} of their time "
+            f"({', '.join(f'`{b.name}`' for b in after)})"
+        )
+        return _verdict(
+            block.name,
+            "slow_source",
+            evidence,
+            [f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}"],
+        )
+    return None
+
+
+def _busiest(stats: RunStats) -> dict[str, Any] | None:
+    block = max(stats.blocks.values(), key=lambda b: b.busy_s / max(1, b.max_running))
+    share = block.busy_s / max(1, block.max_running) / stats.duration_s
+    if share < _SOME:
+        return None
+    evidence = f"`{block.name}` was busy {_pct(share)} of the run"
+    return _verdict(
+        block.name,
+        "busy",
+        evidence,
+        [f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}"],
+    )
