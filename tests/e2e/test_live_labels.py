@@ -127,6 +127,12 @@ def test_edges_of_a_producing_block_are_not_done_and_phase_wins_over_a_stale_lab
     for edge_id in ("B.out->D.B", "B.out->C.B"):
         assert word(page, edge_id) == "active", edge_id
     screenshot(page, "live-labels-mid-run-1280x720")
+    # While it runs, the run panel's duration counts up (it was a dash).
+    duration = page.get_by_test_id("run-duration")
+    expect(duration).to_have_text(re.compile(r"\d"))
+    first = duration.text_content()
+    page.wait_for_timeout(1200)
+    assert duration.text_content() != first
 
     # A's "succeeded" arrives as an event before the telemetry that ends its "1 busy".
     a_done = index_of(
