@@ -5,6 +5,7 @@ import { statusPill, duration, runLink } from "../pages/common.js";
 import { showValue } from "./variables.js";
 import { toneOf } from "../graph/tone.js";
 import { blockWord, withReused } from "../graph/live_words.js";
+import { bottleneckSection } from "./bottleneck.js";
 
 // While the run runs, its duration counts up from its start (never "–").
 function liveDuration(run, state) {
@@ -61,6 +62,7 @@ export function runSummary() {
             run.rerun_of ? h("dd", {}, runLink(run.rerun_of)) : null,
           ),
         ),
+        bottleneckSection(run.report),
         h(
           "section.panel-section",
           {},
