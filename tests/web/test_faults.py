@@ -128,6 +128,8 @@ def test_a_server_killed_mid_run_comes_back_with_the_run_interrupted_and_its_out
         kernel_pid = server.http.get("/api/kernel").json()["pid"]
         run_id = start_run(server.http, "halfway")
         until(lambda: block_running(server.http, run_id, "slow"), 20, "slow did not start")  # type: ignore[arg-type]
+        stored = f"/api/runs/{run_id}/outputs/load/load"  # shown in the inspector: on disk
+        until(lambda: server.http.get(stored).status_code == 200, 20, "load was not stored")
         server.process.kill()  # SIGKILL: no shutdown, no clean-up
         server.process.wait(timeout=10)
     finally:

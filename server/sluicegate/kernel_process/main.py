@@ -26,6 +26,7 @@ from sluicegate.protocol.commands import CancelRun, Command, RunCell, Shutdown, 
 from sluicegate.protocol.events import CellResult, KernelStatus, RunPhase
 from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES, error_info
 from sluicegate.store import OutputStore
+from sluicegate.store.formats import warm_arrow
 from sluicegate.store.reuse import reusable_outputs
 
 log = logging.getLogger("sluicegate.kernel")
@@ -184,6 +185,7 @@ def main(conn: Connection, send: Connection, workspace: str, store_root: str) ->
     """Serve commands read from `conn`, sending messages on `send`."""
     sender = Sender(send)
     service = KernelService(Path(workspace), Path(store_root), sender)
+    threading.Thread(target=warm_arrow, name="warm pyarrow", daemon=True).start()
     service._status("ready")
     while True:
         try:

@@ -38,6 +38,15 @@ def arrow_available() -> bool:
     return _arrow
 
 
+def warm_arrow() -> None:
+    """Import pyarrow now, when installed (about 0.5 s), so that a run's first rows are not
+    held in memory while the store's writer imports it: a kernel killed meanwhile would
+    lose outputs of blocks that had already finished."""
+    if arrow_available():
+        import pyarrow
+        import pyarrow.ipc  # noqa: F401
+
+
 @dataclass
 class Encoded:
     """A chunk ready for the disk. `pickle`: `data` is the pickled list; `rows`: `columns`
