@@ -18,6 +18,7 @@ FIGURES = {
     "b3d_dict_isolation": ("ratio", "engine_s", "plain_s"),
     "b4_memory_generator": ("peak_rss_mb_50", "peak_rss_mb_500", "ratio"),
     "b8_cpu_fanout": ("thread_s", "process_s", "process_speedup"),
+    "b9_replay": ("bytes_per_minute", "seek_ms_max", "raw_bytes_per_minute"),
 }
 # Smoke-tested in their own tier: b5 and b6 need the server (tests/web), b7 the browser
 # (tests/e2e/test_responsiveness.py).

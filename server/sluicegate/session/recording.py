@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +19,7 @@ from sluicegate.protocol import Message
 from sluicegate.protocol.events import Phase, RunPhase
 from sluicegate.protocol.telemetry import Delta, Snapshot
 from sluicegate.protocol.vocab import TERMINAL_RUN_PHASES
-from sluicegate.store.telemetry_file import KEYFRAME_MS, TELEMETRY, telemetry_path
+from sluicegate.store.telemetry_file import KEYFRAME_MS, TELEMETRY, pack, telemetry_path
 
 log = logging.getLogger("sluicegate.session")
 KEEP_RUNS_ENV = "SLUICEGATE_TELEMETRY_KEEP_RUNS"
@@ -55,9 +56,12 @@ class _Recording:
             self.file.flush()  # a reader (the API) sees whole lines while the run runs
             self.waiting.clear()
 
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+    def close(self, *, pack: bool = False) -> None:
+        if self.file is None:
+            return
+        self.file.close()
+        if pack:  # off the event loop; not a daemon, so an exiting server finishes it
+            threading.Thread(target=_pack, args=(self.path,), name="pack-telemetry").start()
 
 
 class TelemetryRecorder:
@@ -100,22 +104,29 @@ class TelemetryRecorder:
             if frame is not None:
                 recording.write(frame)
         if ended:
-            self.finish(message.run_id)
+            self.finish(message.run_id, pack=True)
 
-    def finish(self, run_id: str) -> None:
+    def finish(self, run_id: str, *, pack: bool = False) -> None:
         recording = self.active.pop(run_id, None)
         if recording is not None:
-            recording.close()
+            recording.close(pack=pack)
 
     def close(self) -> None:
         for run_id in list(self.active):
             self.finish(run_id)
 
     def _prune(self, keep: int) -> None:
-        found = [p for p in self.store_root.glob(f"*/{TELEMETRY}") if p.is_file()]
+        found = [p for p in self.store_root.glob(f"*/{TELEMETRY}*") if p.is_file()]
         found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in found[keep:]:
             old.unlink(missing_ok=True)
+
+
+def _pack(path: Path) -> None:
+    try:
+        pack(path)
+    except OSError:
+        log.exception("could not compress the telemetry recording %s; it stays as it is", path)
 
 
 def _changes(message: Message) -> bool:

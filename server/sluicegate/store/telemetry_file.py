@@ -9,19 +9,24 @@ what changed since the frame before (the kernel's deltas, block phase changes an
 changes, merged the way a browser merges them). Keyframes come at the start, every
 `KEYFRAME_MS` of run time and at the end, so the state at any moment is the keyframe before
 it plus at most `KEYFRAME_MS` of deltas. The server writes it (`session/recording.py`) from
-the messages it already receives, so a recording survives a server restart.
+the messages it already receives, so a recording survives a server restart; once the run
+has ended the file is compressed to `telemetry.jsonl.gz`.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
+import gzip
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from sluicegate.errors import NotFound
 
 TELEMETRY = "telemetry.jsonl"
+TELEMETRY_GZ = "telemetry.jsonl.gz"
 KEYFRAME_MS = 10_000
 
 Frame = dict[str, Any]
@@ -31,18 +36,23 @@ def telemetry_path(store_root: Path, run_id: str) -> Path:
     return store_root / run_id / TELEMETRY
 
 
-def read_frames(path: Path) -> list[Frame]:
-    """Every complete frame of a recording (a line cut short by a crash is skipped)."""
-    frames: list[Frame] = []
-    with path.open("rb") as f:
-        for line in f:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                frames.append(json.loads(line))
-            except ValueError:
-                continue
-    return frames
+def _lines(path: Path) -> list[bytes]:
+    """The recording's complete lines (a line cut short by a crash is left out)."""
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+    else:
+        data = path.read_bytes()
+    return data[: data.rfind(b"\n") + 1].splitlines()
+
+
+def _t(line: bytes) -> int:
+    """A frame's `t`, read without parsing the line: every line starts `{"t":<ms>,`."""
+    return int(line[5 : line.index(b",", 5)])
+
+
+def _is_key(line: bytes) -> bool:
+    return line.startswith(b',"k":1', line.index(b",", 5))
 
 
 def merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
@@ -64,42 +74,42 @@ def apply(state: Frame, frame: Frame) -> Frame:
     return state
 
 
-def state_at(frames: list[Frame], t: int) -> Frame:
-    """The live state as it was at epoch-ms `t`: the last keyframe at or before it, plus the
-    deltas after that keyframe up to `t`."""
-    start = 0
-    for i, frame in enumerate(frames):
-        if frame["t"] > t:
-            break
-        if frame.get("k"):
-            start = i
-    state: Frame = {}
-    for frame in frames[start:]:
-        if frame["t"] > t:
-            break
-        state = apply(state, frame)
-    return state
+def recording_path(store_root: Path, run_id: str) -> Path | None:
+    """The run's recording: compressed once the run ended, plain while it runs."""
+    plain = telemetry_path(store_root, run_id)
+    packed = plain.with_name(TELEMETRY_GZ)
+    return packed if packed.is_file() else plain if plain.is_file() else None
 
 
 def window(store_root: Path, run_id: str, from_ms: int | None, to_ms: int | None) -> Frame:
     """The recording between `from_ms` and `to_ms` (ms since its first frame; both optional):
-    a keyframe holding the state at `from`, then every recorded frame after it up to `to`."""
-    path = telemetry_path(store_root, run_id)
-    if not path.is_file():
+    a keyframe holding the state at `from`, then every recorded frame after it up to `to`.
+    Only the lines from the keyframe before `from` to `to` are parsed."""
+    path = recording_path(store_root, run_id)
+    if path is None:
         raise NotFound(
-            f"run '{run_id}' has no telemetry recording ({path.name} in its output folder); "
+            f"run '{run_id}' has no telemetry recording ({TELEMETRY} in its output folder); "
             "runs recorded before replay existed, cell runs and runs past the retention "
             "(SLUICEGATE_TELEMETRY_KEEP_RUNS) have none"
         )
-    size = path.stat().st_size
-    frames = read_frames(path)
-    if not frames:
+    try:
+        size, lines = path.stat().st_size, _lines(path)
+    except FileNotFoundError:  # compressed just now: read the packed file
+        path = telemetry_path(store_root, run_id).with_name(TELEMETRY_GZ)
+        size, lines = path.stat().st_size, _lines(path)
+    if not lines:
         raise NotFound(f"run '{run_id}' has an empty telemetry recording; it had not started")
-    t0, t1 = frames[0]["t"], frames[-1]["t"]
+    times = [_t(line) for line in lines]
+    t0, t1 = times[0], times[-1]
     lo = t0 + max(0, from_ms or 0)
     hi = t1 if to_ms is None else t0 + to_ms
-    first = {"t": lo, "k": 1, "s": state_at(frames, lo)}
-    inside = [f for f in frames if lo < f["t"] <= hi]
+    start = bisect.bisect_right(times, lo)  # lines[:start] are at or before `lo`
+    key = next((i for i in range(start - 1, -1, -1) if _is_key(lines[i])), 0)
+    state: Frame = {}
+    for line in lines[key:start]:
+        state = apply(state, json.loads(line))
+    end = bisect.bisect_right(times, hi, lo=start)
+    inside = [json.loads(line) for line in lines[start:end]]
     minutes = max((t1 - t0) / 60_000, 1 / 60)
     return {
         "run_id": run_id,
@@ -108,5 +118,15 @@ def window(store_root: Path, run_id: str, from_ms: int | None, to_ms: int | None
         "keyframe_ms": KEYFRAME_MS,
         "bytes": size,
         "bytes_per_minute": int(size / minutes),
-        "frames": [first, *inside],
+        "frames": [{"t": lo, "k": 1, "s": state}, *inside],
     }
+
+
+def pack(path: Path) -> None:
+    """Compress a finished recording (`telemetry.jsonl.gz`, about a tenth of the size)."""
+    packed = path.with_name(TELEMETRY_GZ)
+    tmp = packed.with_name(TELEMETRY_GZ + ".tmp")
+    with path.open("rb") as src, gzip.open(tmp, "wb", compresslevel=6) as dst:
+        shutil.copyfileobj(src, dst)
+    tmp.replace(packed)
+    path.unlink()
