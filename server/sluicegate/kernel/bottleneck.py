@@ -24,10 +24,10 @@ from typing import Any
 
 from sluicegate.kernel.bottleneck_stats import BlockStats, RunStats
 
-_MIN_RUN_S = 0.05  # shorter runs get no verdict: their shares are noise
+_MIN_RUN_S = 0.25  # shorter runs get no verdict: their shares are kernel overhead and noise
 _HIGH = 0.6  # "most of the run"
 _SOME = 0.3  # "a good part of the run"
-_CPU_SHARE = 0.25  # kernel CPU time over a block's active time that says "CPU-bound"
+_CPU_SHARE = 0.15  # kernel CPU time over a block's active time that says "CPU-bound"
 
 
 def find_bottleneck(stats: RunStats) -> dict[str, Any] | None:
@@ -104,7 +104,7 @@ def _cpu_threads(stats: RunStats) -> dict[str, Any] | None:
     block = max(found, key=lambda b: b.busy_s)
     evidence = (
         f"`{block.name}` had {block.busy_s / block.active_s:.1f} runs busy at once on average, "
-        f"on threads, and the kernel was on CPU {stats.cpu_s or 0:.2f} s of the "
+        f"on threads, and the worker threads were on CPU {stats.cpu_s or 0:.2f} s of the "
         f"{block.active_s:.2f} s they were active: CPU-bound work that takes turns on one "
         "interpreter lock"
     )
@@ -185,16 +185,24 @@ def _blocking(stats: RunStats) -> dict[str, Any] | None:
 
 
 def _parallel_hint(stats: RunStats, block: BlockStats) -> str:
-    producers = [e.src for e in block.node.inputs]
-    if producers:
+    """How to spread a block's work over children, or only "speed it up" when it cannot
+    simply be split (several inputs, a blocking or streaming block)."""
+    node = block.node
+    speed_up = f"speed up `{block.name}` ({block.file})"
+    if len(node.inputs) > 1 or node.collect or node.stream or node.blocking_class != "non_blocking":
+        return speed_up
+    if node.inputs and not block.replicated:
         return (
-            f"run it in parallel: set `dynamic: true` on `{producers[0]}` and "
-            f"`max_concurrent_children: 8` on block `{block.name}` in {stats.pipeline_file}"
+            f"{speed_up} or run it in parallel: set `dynamic: true` on `{node.inputs[0].src}` "
+            f"and `max_concurrent_children: 8` on block `{block.name}` in {stats.pipeline_file}"
         )
-    return (
-        f"split its work: let a dynamic block yield parts for `{block.name}` to read, with "
-        f"`max_concurrent_children: 8` on block `{block.name}` in {stats.pipeline_file}"
-    )
+    if not node.inputs:
+        return (
+            f"{speed_up} or split its work: let a dynamic block yield parts for "
+            f"`{block.name}` to read, with `max_concurrent_children: 8` on block "
+            f"`{block.name}` in {stats.pipeline_file}"
+        )
+    return speed_up
 
 
 def _slow_consumer(stats: RunStats) -> dict[str, Any] | None:
@@ -217,7 +225,7 @@ def _slow_consumer(stats: RunStats) -> dict[str, Any] | None:
         f"back-pressured {stats.edge_bp_s[edge]:.2f} s"
     )
     suggestions = [
-        f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}",
+        _parallel_hint(stats, block),
         "a bigger buffer (`rows_per_buffer`) would only delay the back pressure: the buffer "
         "filled because its consumer is slower than its producer",
     ]
@@ -243,20 +251,27 @@ def _slow_source(stats: RunStats) -> dict[str, Any] | None:
             block.name,
             "slow_source",
             evidence,
-            [f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}"],
+            [_parallel_hint(stats, block)],
         )
     return None
 
 
 def _busiest(stats: RunStats) -> dict[str, Any] | None:
-    block = max(stats.blocks.values(), key=lambda b: b.busy_s / max(1, b.max_running))
-    share = block.busy_s / max(1, block.max_running) / stats.duration_s
-    if share < _SOME:
+    """The block that kept the run busiest: a block's busy time, or for a block that runs as
+    children, the time any of its children ran."""
+
+    def share(block: BlockStats) -> float:
+        held = block.active_s if block.replicated else block.busy_s
+        return held / stats.duration_s
+
+    block = max(stats.blocks.values(), key=share)
+    if share(block) < _SOME:
         return None
-    evidence = f"`{block.name}` was busy {_pct(share)} of the run"
-    return _verdict(
-        block.name,
-        "busy",
-        evidence,
-        [f"speed up `{block.name}` ({block.file}) or {_parallel_hint(stats, block)}"],
-    )
+    if block.replicated:
+        evidence = (
+            f"`{block.name}`'s {block.runs} children were running {_pct(share(block))} of the "
+            f"run (up to {block.max_running} at once)"
+        )
+    else:
+        evidence = f"`{block.name}` was busy {_pct(share(block))} of the run"
+    return _verdict(block.name, "busy", evidence, [_parallel_hint(stats, block)])

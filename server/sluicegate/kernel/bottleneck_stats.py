@@ -45,7 +45,7 @@ class BlockStats:
 @dataclass(frozen=True)
 class RunStats:
     duration_s: float
-    cpu_s: float | None  # the kernel process's CPU time over the run (None: not measured)
+    cpu_s: float | None  # kernel CPU time outside the scheduler's thread (None: not measured)
     pipeline_file: str
     max_running: int  # the run's `max_running` setting
     blocks: dict[str, BlockStats]

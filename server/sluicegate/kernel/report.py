@@ -25,7 +25,8 @@ def build_report(
     peak_rss_bytes: int,
     cpu_s: float | None = None,
 ) -> dict[str, Any]:
-    """`cpu_s`: the kernel process's CPU time over the run, for the bottleneck verdict."""
+    """`cpu_s`: CPU time of the kernel process outside its scheduler thread over the run
+    (user code on worker threads), for the bottleneck verdict."""
     blocks = view.blocks()
     report: dict[str, Any] = {
         "run_id": run.run_id,
