@@ -239,8 +239,10 @@ def test_a_rerun_shows_reused_blocks_as_reused_not_as_dropped_work(
 
 def wait_lane(page: Any, block: str, part: str) -> None:
     page.wait_for_function(
-        "([b, p]) => ((JSON.parse(document.querySelector('.timeline-canvas').dataset.lanes"
-        " || '{}')[b]) || {})[p]",
+        """([b, p]) => {
+          const canvas = document.querySelector('.timeline-canvas');
+          return !!canvas && !!(JSON.parse(canvas.dataset.lanes || '{}')[b] || {})[p];
+        }""",
         arg=[block, part],
     )
 
