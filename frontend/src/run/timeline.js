@@ -199,7 +199,9 @@ export class Timeline {
   // their red ticks either way).
   area(ctx, lane, x, top) {
     const d = lane.density;
-    if (!d.max) return;
+    const tone = this.laneTone(lane);
+    this.drawn[lane.block] = { ...this.drawn[lane.block], area: tone };
+    if (!d.max) return; // children too quick for any bucket to count one running
     const n = d.running.length;
     const step = (d.t1 - d.t0) / n;
     const base = top + LANE_H - 4;
