@@ -3,7 +3,7 @@
 // so a run with 10,000 children never floods the page: the DOM is updated from state, not
 // per message.
 
-function merge(target, patch) {
+export function merge(target, patch) {
   for (const [key, value] of Object.entries(patch)) {
     if (value && typeof value === "object" && !Array.isArray(value) && target[key] && typeof target[key] === "object") {
       merge(target[key], value);

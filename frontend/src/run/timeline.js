@@ -78,6 +78,11 @@ export class Timeline {
   invalidate() {
     this.dirty = true;
   }
+  // The replayed moment (ms since the epoch), drawn as a solid line; null: none.
+  setCursor(t) {
+    this.cursor = t;
+    this.dirty = true;
+  }
 
   lanes() {
     if (!this.model) return [];
@@ -160,6 +165,14 @@ export class Timeline {
       ctx.stroke();
       ctx.setLineDash([]);
     }
+    if (this.cursor != null) {
+      ctx.strokeStyle = "rgba(29,35,48,.85)";
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x(this.cursor)) + 0.5, AXIS_H);
+      ctx.lineTo(Math.round(x(this.cursor)) + 0.5, height);
+      ctx.stroke();
+    }
+    this.canvas.dataset.cursor = this.cursor != null ? String(this.cursor) : "";
     this.note.textContent =
       this.model && this.model.t0 !== null
         ? `${fmtTick(Math.max(0, now - from) / 1000)}${totalChildren ? ` · ${totalChildren.toLocaleString()} child runs` : ""}`

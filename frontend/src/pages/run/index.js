@@ -13,6 +13,7 @@ import { TimelineModel } from "../../run/timeline_model.js";
 import { blockDetail } from "../../run/block_detail.js";
 import { runSummary } from "../../run/summary.js";
 import { bottomDock } from "../../run/dock.js";
+import { replayBar } from "../../run/replay.js";
 import { runHeader } from "./header.js";
 import { loadDeadlock, chooseGraph } from "./history.js";
 import { counterLegend } from "./legend.js";
@@ -64,7 +65,16 @@ export function mountRun(root, { run_id: runId }) {
     h("div.fold-bar", {}, h("span.grow"), panelFold.button),
     legend.el,
   );
-  main.append(banner.el, manyChildren, graphArea);
+  // Scrubbing the recorded live view: its states go through render() like live ones.
+  const replay = replayBar({
+    runId,
+    onState: (state, t) => {
+      page.replay = state;
+      timeline.setCursor(t);
+      render();
+    },
+  });
+  main.append(banner.el, manyChildren, graphArea, replay.el);
   const dock = bottomDock(main, { runId });
   const view = new GraphView(graphHost, { mode: "live", onSelect: (sel) => select(sel) });
   const timeline = new Timeline(dock.timelineHost, {
@@ -87,7 +97,7 @@ export function mountRun(root, { run_id: runId }) {
   }
 
   function liveState() {
-    return live.state(runId) || (page.detail && stateFromReport(page.detail));
+    return page.replay || live.state(runId) || (page.detail && stateFromReport(page.detail));
   }
 
   function select(sel) {
@@ -212,6 +222,8 @@ export function mountRun(root, { run_id: runId }) {
       page.detail = await api.run(runId);
       if (page.detail.run.finished_t) model.t1 = model.t1 || page.detail.run.finished_t * 1000;
       else if (detailTries++ < 10) setTimeout(refreshDetail, 500);
+      // The recording as the run ended (the server packs it a moment after the end).
+      if (page.detail.run.finished_t) setTimeout(replay.load, 300);
       render();
       await refreshTimeline();
     } catch (err) {
@@ -261,6 +273,7 @@ export function mountRun(root, { run_id: runId }) {
     const state = live.state(runId);
     await setGraph(chooseGraph(page.base, state) || graphFromTelemetry(liveState() || { blocks: {}, edges: {} }, null));
     await refreshTimeline();
+    replay.load();
     const deadlock = await loadDeadlock(runId);
     if (deadlock && !page.deadlock) {
       page.deadlock = deadlock;

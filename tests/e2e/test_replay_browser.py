@@ -1,0 +1,81 @@
+"""Replay on the run page: scrubbing the slider under the graph to a moment shows the block
+states, item counts and child counters recorded at that moment (GET
+/api/runs/{id}/telemetry), moves the timeline's cursor there, and play runs it forward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from e2e_support import ARTIFACTS, Server
+from playwright.sync_api import expect
+
+SLOW = {"a_sleep": "0.1", "b_sleep": "0.05", "c_sleep": "0", "d_sleep": "0"}
+BLOCKS = ("A", "B", "C", "D")
+
+
+def node(page: Any, name: str) -> Any:
+    return page.locator(f"g.node[data-block='{name}']")
+
+
+def recorded(server: Server, run_id: str, at: int) -> dict[str, Any]:
+    body = server.api("GET", f"/api/runs/{run_id}/telemetry?from={at}&to={at}")
+    state: dict[str, Any] = body["frames"][0]["s"]
+    return state
+
+
+def pick_moment(server: Server, run_id: str) -> tuple[int, int]:
+    """(a moment, in whole 100 ms, when D had some but not all of its children done; the
+    recording's length)."""
+    whole = server.api("GET", f"/api/runs/{run_id}/telemetry")
+    span = whole["end_t"] - whole["start_t"]
+    final = recorded(server, run_id, span)["blocks"]["D"]["children"]["succeeded"]
+    for at in range(0, span, 100):
+        done = (recorded(server, run_id, at)["blocks"].get("D") or {}).get("children") or {}
+        if 0 < done.get("succeeded", 0) < final:
+            return at, span
+    raise AssertionError("no recorded moment with D part way through its children")
+
+
+def shows(page: Any, state: dict[str, Any]) -> None:
+    for name in BLOCKS:
+        block = state["blocks"].get(name) or {}
+        io = block.get("io") or {}
+        expect(node(page, name)).to_contain_text(
+            f"in {io.get('items_in', 0)} · out {io.get('items_out', 0)}"
+        )
+        children = block.get("children")
+        if children:
+            row = node(page, name).locator("[data-role=children]")
+            expect(row).to_have_attribute("data-succeeded", str(children["succeeded"]))
+            expect(row).to_have_attribute("data-expected", str(children["expected"]))
+
+
+def test_scrubbing_shows_the_states_recorded_at_that_moment(server: Server, page: Any) -> None:
+    run_id = server.run_to_end("seed_stream", SLOW)["id"]
+    at, span = pick_moment(server, run_id)
+    then, end = recorded(server, run_id, at), recorded(server, run_id, span)
+    page.goto(f"{server.url}/runs/{run_id}")
+    bar = page.get_by_test_id("replay")
+    expect(bar).to_be_visible()
+    shows(page, end)  # a finished run opens on its end
+
+    page.get_by_test_id("replay-slider").fill(str(at))
+    shows(page, then)
+    assert then["blocks"]["D"]["children"] != end["blocks"]["D"]["children"]
+    expect(page.get_by_test_id("replay-clock")).to_contain_text(f"{at / 1000:.1f} s")
+    start_t = server.api("GET", f"/api/runs/{run_id}/telemetry?to=0")["start_t"]
+    expect(page.locator(".dock-timeline canvas")).to_have_attribute(
+        "data-cursor", str(start_t + at)
+    )
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1280, 720), (900, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        expect(bar).to_be_visible()
+        page.screenshot(path=str(folder / f"replay-{width}x{height}.png"))
+
+    page.get_by_role("button", name="play").click()  # plays on to the end, then stops
+    shows(page, end)
+    expect(page.get_by_role("button", name="play")).to_be_visible(timeout=span + 10_000)
+    page.get_by_role("button", name="Back to the end").click()
+    expect(page.locator(".dock-timeline canvas")).to_have_attribute("data-cursor", "")
