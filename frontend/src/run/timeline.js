@@ -219,8 +219,6 @@ export class Timeline {
     const step = (d.t1 - d.t0) / n;
     const base = top + LANE_H - 4;
     const span = LANE_H - 8;
-    const tone = this.laneTone(lane);
-    this.drawn[lane.block] = { ...this.drawn[lane.block], area: tone };
     ctx.fillStyle = this.colors[tone];
     ctx.globalAlpha = 0.75;
     ctx.beginPath();
