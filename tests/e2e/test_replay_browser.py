@@ -4,6 +4,9 @@ states, item counts and child counters recorded at that moment (GET
 
 from __future__ import annotations
 
+import gzip
+import json
+import time
 from typing import Any
 
 from e2e_support import ARTIFACTS, Server
@@ -79,3 +82,56 @@ def test_scrubbing_shows_the_states_recorded_at_that_moment(server: Server, page
     expect(page.get_by_role("button", name="play")).to_be_visible(timeout=span + 10_000)
     page.get_by_role("button", name="Back to the end").click()
     expect(page.locator(".dock-timeline canvas")).to_have_attribute("data-cursor", "")
+
+
+def long_recording(end: dict[str, Any], start_t: int, minutes: int) -> bytes:
+    """A recording of `minutes` made from a real run's end state: every block's counts and
+    every edge's fill change at each 500 ms sample, a keyframe every 10 s."""
+    lines = []
+    for step in range(minutes * 120 + 1):
+        t = start_t + step * 500
+        blocks = {
+            name: {"phase": "running", "io": {"items_in": step, "items_out": step}}
+            for name in end["blocks"]
+        }
+        edges = {key: {"fill": {"items": step % 7, "ratio": step % 7 / 7}} for key in end["edges"]}
+        if step % 20 == 0:
+            state = json.loads(json.dumps(end))
+            for part, patch in (("blocks", blocks), ("edges", edges)):
+                for key, fields in patch.items():
+                    state[part][key].update(fields)
+            lines.append({"t": t, "k": 1, "s": state})
+        else:
+            lines.append({"t": t, "b": blocks, "e": edges})
+    return gzip.compress(b"".join(json.dumps(f).encode() + b"\n" for f in lines))
+
+
+def test_a_jump_in_a_10_minute_recording_redraws_at_once(server: Server, page: Any) -> None:
+    run_id = server.run_to_end("seed_stream", {})["id"]
+    whole = server.api("GET", f"/api/runs/{run_id}/telemetry")
+    end = whole["frames"][-1]["s"]
+    folder = server.workspace / ".sluicegate" / "runs" / run_id
+    deadline = time.monotonic() + 10
+    while (folder / "telemetry.jsonl").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the server packs the run's own recording first
+    (folder / "telemetry.jsonl.gz").write_bytes(long_recording(end, whole["start_t"], 10))
+    page.goto(f"{server.url}/runs/{run_id}")
+    slider = page.get_by_test_id("replay-slider")
+    expect(slider).to_have_attribute("max", str(10 * 60_000))
+    took = []
+    for at in (597_300, 12_100, 333_900, 60_000, 485_500):
+        took.append(
+            page.evaluate(
+                """(at) => {
+                  const slider = document.querySelector("[data-testid=replay-slider]");
+                  const t0 = performance.now();
+                  slider.value = String(at);
+                  slider.dispatchEvent(new Event("input"));
+                  return performance.now() - t0;
+                }""",
+                at,
+            )
+        )
+        expect(node(page, "A")).to_contain_text(f"in {at // 500} · out {at // 500}")
+    print(f"replay seeks in a 10-minute recording: {[round(ms, 1) for ms in took]} ms")
+    assert max(took) < 200, took
