@@ -135,3 +135,22 @@ def test_a_jump_in_a_10_minute_recording_redraws_at_once(server: Server, page: A
         expect(node(page, "A")).to_contain_text(f"in {at // 500} · out {at // 500}")
     print(f"replay seeks in a 10-minute recording: {[round(ms, 1) for ms in took]} ms")
     assert max(took) < 200, took
+
+
+def test_a_running_run_can_be_scrubbed_and_left_for_live(server: Server, page: Any) -> None:
+    started = server.api(
+        "POST", "/api/pipelines/seed_stream/runs", {"variables": {"a_sleep": "1.0"}}
+    )
+    page.goto(f"{server.url}/runs/{started['run_id']}")
+    slider = page.get_by_test_id("replay-slider")
+    expect(slider).to_be_visible()
+    first = int(slider.get_attribute("max") or 0)
+    page.wait_for_timeout(2500)
+    slider.click()  # scrubbing a running run fetches what was recorded since
+    expect(slider).not_to_have_attribute("max", str(first))
+    assert int(slider.get_attribute("max") or 0) > first
+    back = page.get_by_role("button", name="Back to live")
+    expect(back).to_be_visible()
+    back.click()
+    expect(page.locator(".dock-timeline canvas")).to_have_attribute("data-cursor", "")
+    expect(back).to_be_hidden()

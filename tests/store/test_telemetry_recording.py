@@ -86,3 +86,19 @@ def test_a_line_cut_short_by_a_crash_is_skipped(tmp_path: Path) -> None:
     body = window(tmp_path, "r1", None, None)
     assert body["end_t"] == 1500
     assert body["frames"][-1]["b"]["a"]["io"]["items_out"] == 7
+
+
+def test_a_recording_left_open_by_a_killed_server_is_packed_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    recorder = TelemetryRecorder(tmp_path, keep_runs=5)
+    (tmp_path / "r1").mkdir()
+    mirror = RunMirror()
+    recorder.start("r1")
+    for message in (_phase("r1", 1000, "running"), _delta("r1", 1500, 7)):
+        mirror.apply(message)
+        recorder.on_message(message, mirror.snapshot("r1"))
+    recorder.close()  # killed: no end
+    TelemetryRecorder(tmp_path, keep_runs=5)  # the next server
+    _packed(tmp_path, "r1")
+    assert window(tmp_path, "r1", None, None)["frames"][-1]["b"]["a"]["io"]["items_out"] == 7

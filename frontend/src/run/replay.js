@@ -35,8 +35,9 @@ export function stateAt(frames, t) {
   return state;
 }
 
-/** `onState(state, t)`: replay the state of epoch-ms t; `onState(null, null)`: back to live. */
-export function replayBar({ runId, onState }) {
+/** `onState(state, t)`: replay the state of epoch-ms t; `onState(null, null)`: back to live.
+ * `isRunning()`: whether the run still runs (its recording grows: fetched again on scrubbing). */
+export function replayBar({ runId, onState, isRunning = () => false }) {
   const play = h("button.replay-play", { type: "button", title: "play from here", "aria-label": "play" }, "▶");
   const slider = h("input.replay-slider", {
     type: "range",
@@ -65,6 +66,7 @@ export function replayBar({ runId, onState }) {
   let rec = null; // {start_t, end_t, frames}
   let timer = null;
   let rate = 1;
+  let loadedAt = 0;
 
   function show(ms, { replaying = true } = {}) {
     if (!rec) return;
@@ -96,6 +98,11 @@ export function replayBar({ runId, onState }) {
   }
 
   slider.addEventListener("input", () => show(Number(slider.value)));
+  const refresh = () => {
+    if (isRunning() && performance.now() - loadedAt > 2000) load();
+  };
+  slider.addEventListener("pointerdown", refresh);
+  slider.addEventListener("keydown", refresh);
   play.addEventListener("click", () => (timer ? stop() : start()));
   speed.addEventListener("click", () => {
     rate = SPEEDS[(SPEEDS.indexOf(rate) + 1) % SPEEDS.length];
@@ -108,6 +115,7 @@ export function replayBar({ runId, onState }) {
 
   /** (Re)load the recording; the bar stays hidden for a run that has none. */
   async function load() {
+    loadedAt = performance.now();
     try {
       rec = await api.get(`/api/runs/${encodeURIComponent(runId)}/telemetry`);
     } catch {
@@ -117,6 +125,7 @@ export function replayBar({ runId, onState }) {
     slider.max = String(span);
     note.textContent = `${(rec.bytes_per_minute / 1024).toFixed(0)} KB per minute recorded`;
     el.hidden = false;
+    live.textContent = isRunning() ? "Back to live" : "Back to the end";
     const replaying = !live.hidden;
     show(replaying ? Number(slider.value) : span, { replaying });
   }

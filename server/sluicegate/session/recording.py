@@ -69,6 +69,7 @@ class TelemetryRecorder:
         self.store_root = store_root
         self.keep_runs = keep_runs_setting() if keep_runs is None else keep_runs
         self.active: dict[str, _Recording] = {}
+        self._pack_leftovers()
 
     def start(self, run_id: str) -> None:
         """Record `run_id` from its first message on; prune recordings past the retention."""
@@ -115,11 +116,23 @@ class TelemetryRecorder:
         for run_id in list(self.active):
             self.finish(run_id)
 
+    def _pack_leftovers(self) -> None:
+        """Recordings a killed server left open (its runs are marked interrupted): packed
+        as they are, on a thread, so a restart does not wait for them."""
+        leftovers = [p for p in self.store_root.glob(f"*/{TELEMETRY}") if p.is_file()]
+        if leftovers:
+            threading.Thread(target=_pack_all, args=(leftovers,), name="pack-telemetry").start()
+
     def _prune(self, keep: int) -> None:
         found = [p for p in self.store_root.glob(f"*/{TELEMETRY}*") if p.is_file()]
         found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in found[keep:]:
             old.unlink(missing_ok=True)
+
+
+def _pack_all(paths: list[Path]) -> None:
+    for path in paths:
+        _pack(path)
 
 
 def _pack(path: Path) -> None:

@@ -73,6 +73,10 @@ export function mountRun(root, { run_id: runId }) {
       timeline.setCursor(t);
       render();
     },
+    isRunning: () => {
+      const state = live.state(runId);
+      return !!(state && state.run && state.run.phase === "running");
+    },
   });
   main.append(banner.el, manyChildren, graphArea, replay.el);
   const dock = bottomDock(main, { runId });
