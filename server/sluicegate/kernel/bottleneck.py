@@ -3,10 +3,13 @@
 `find_bottleneck(stats)` returns `{block, reason, evidence, suggestions}` or None. The checks
 run in order; the first that fits wins:
 
+- `small_children`: thousands of children at over a thousand a second: the kernel's own
+  cost per child (scheduling, history, telemetry) sets the pace: yield fewer, larger items.
 - `concurrency_limit`: a block's children ran at their cap (`max_concurrent_children`, or
   the run's `max_running`) most of the run while more were queued.
-- `cpu_bound_threads`: several children busy at once on threads while the kernel used
-  about one CPU core: they share one interpreter lock (`executor: process`).
+- `cpu_bound_threads`: several children busy at once on threads while the worker threads
+  were on CPU a good part of that time: they share one interpreter lock
+  (`executor: process`).
 - `pending_limit`: a dynamic block back-pressured by `max_pending_children`, not by a buffer.
 - `blocking_block`: a fully blocking (or collect) block that emitted nothing until late,
   with blocks downstream of it that could only start then.
@@ -15,7 +18,7 @@ run in order; the first that fits wins:
 - `busy`: otherwise the busiest block, when one was busy for a good part of the run.
 
 Busy time is wall time in user code: the kernel does not tell CPU from I/O per block; the
-CPU-bound verdict rests on the kernel process's CPU time over the run.
+CPU-bound verdict rests on the kernel process's CPU time outside its scheduler thread.
 """
 
 from __future__ import annotations
@@ -27,13 +30,24 @@ from sluicegate.kernel.bottleneck_stats import BlockStats, RunStats
 _MIN_RUN_S = 0.25  # shorter runs get no verdict: their shares are kernel overhead and noise
 _HIGH = 0.6  # "most of the run"
 _SOME = 0.3  # "a good part of the run"
+_MANY_CHILDREN = 1000  # below this a child's fixed cost cannot dominate a run
+_FAST_CHILDREN = 1000.0  # children a second within a few times of the kernel's ceiling (b2)
 _CPU_SHARE = 0.15  # kernel CPU time over a block's active time that says "CPU-bound"
 
 
 def find_bottleneck(stats: RunStats) -> dict[str, Any] | None:
     if stats.duration_s < _MIN_RUN_S or not stats.blocks:
         return None
-    for check in (_concurrency, _cpu_threads, _pending, _blocking, _slow_consumer, _slow_source):
+    checks = (
+        _small_children,
+        _concurrency,
+        _cpu_threads,
+        _pending,
+        _blocking,
+        _slow_consumer,
+        _slow_source,
+    )
+    for check in checks:
         verdict = check(stats)
         if verdict is not None:
             return verdict
@@ -133,6 +147,33 @@ def _pending(stats: RunStats) -> dict[str, Any] | None:
             [
                 f"set `max_pending_children: {max(limit * 10, 100)}` on block `{block.name}` "
                 f"in {stats.pipeline_file} so it reads ahead while its children wait"
+            ],
+        )
+    return None
+
+
+def _small_children(stats: RunStats) -> dict[str, Any] | None:
+    """Thousands of children at over a thousand a second: the kernel's fixed cost per child
+    (scheduling, history, telemetry) sets the pace, whatever the children do."""
+    for block in stats.blocks.values():
+        if not block.replicated or block.runs < _MANY_CHILDREN:
+            continue
+        rate = block.runs / stats.duration_s
+        if rate < _FAST_CHILDREN:
+            continue
+        parents = sorted({e.src for e in block.node.inputs if stats.blocks[e.src].node.dynamic})
+        evidence = (
+            f"`{block.name}` ran {block.runs} children at {rate:,.0f} a second: at this rate "
+            "the kernel's own cost per child (scheduling, history, telemetry) sets the pace"
+        )
+        source = f"`{parents[0]}`" if parents else "its dynamic block"
+        return _verdict(
+            block.name,
+            "small_children",
+            evidence,
+            [
+                f"yield fewer, larger items from {source} (for example lists of 100) and loop "
+                f"over each list in `{block.name}` ({block.file})"
             ],
         )
     return None
