@@ -4,6 +4,7 @@
 import { h } from "../core/dom.js";
 
 const REASONS = {
+  small_children: "many tiny children",
   concurrency_limit: "children at their concurrency cap",
   cpu_bound_threads: "CPU-bound on threads",
   pending_limit: "pending children limit",
