@@ -42,9 +42,13 @@ class RunOptions:
     metrics: Path | None = None
 
 
-def run_command(opts: RunOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_command(opts: RunOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Raises PlanError or NotFound when the pipeline cannot be planned (exit code 2). After
-    a forced cancel whose user code still runs, ends the process with the code (`leave`)."""
+    a forced cancel whose user code still runs, ends the process with the code (`leave`).
+    `out` and `err` default to sys.stdout and sys.stderr as they are when called (not when
+    this module was imported: they may have been replaced since)."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
     topology = load_pipeline(opts.workspace, opts.pipeline)
     if opts.mode is not None:
         topology = with_mode(topology, opts.mode)

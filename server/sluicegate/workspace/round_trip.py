@@ -72,17 +72,19 @@ def _reads_as(text: str, data: Mapping[str, Any]) -> bool:
         return False
 
 
-def dump_new(data: Mapping[str, Any]) -> str:
-    """A new YAML file for `data`, in the style of the example pipelines."""
+def dump_new(data: Mapping[str, Any], where: str = "pipeline.yaml") -> str:
+    """A new YAML file for `data` (`where`: the file, for errors), in the style of the
+    example pipelines."""
     out = _dump(_yaml(""), _fresh(dict(data), flow=False))
     try:
-        read = load_yaml_text(out, "pipeline.yaml")
+        read = load_yaml_text(out, where)
     except PlanError:
         read = None
     if not same(read, dict(data)):
         raise PlanError(
-            "a value cannot be written as YAML that reads back the same (control characters "
-            "such as NEL or U+2028 in a key or string?); remove them and try again"
+            f"{where}: a value cannot be written as YAML that reads back the same (control "
+            "characters such as NEL or U+2028 in a key or string?); remove them and try again",
+            where=where,
         )
     return out
 
