@@ -77,7 +77,9 @@ def test_a_run_in_progress_when_the_server_stops_is_interrupted(workspace: Path)
 
     assert detail["run"]["status"] == "interrupted"
     phases = {b["block"]: (b["phase"], b["reason"]) for b in detail["block_runs"]}
-    assert phases["tick"] == ("cancelled", "interrupted")
+    # closed by the next server (reason interrupted), or by the stopping kernel's own cancel
+    # when that reached the history first (seen on a loaded machine with Postgres)
+    assert phases["tick"] in {("cancelled", "interrupted"), ("cancelled", None)}
 
 
 def test_history_can_live_in_a_database_named_by_url(workspace: Path, tmp_path: Path) -> None:
