@@ -1,8 +1,9 @@
 """The `process` executor: a pool of local worker processes for CPU-bound Python.
 
-Each worker (`worker.py`) is a `python -m` child with one socket to the kernel. A block run
-stays on the worker that opened it (its generator lives there); new block runs go to the
-worker hosting the fewest. A worker that dies fails the block runs it hosted at once (its
+Each worker (`worker.py`) is a `python -m` child with one socket to the kernel that runs one
+command of user code at a time. A block run stays on the worker that opened it (its generator
+lives there); new block runs go to the worker with the fewest commands waiting, then the
+fewest block runs hosted. A worker that dies fails the block runs it hosted at once (its
 socket closes) with how it ended, and the pool starts another in its place.
 """
 
@@ -52,8 +53,9 @@ class ProcessWorker:
         threading.Thread(target=self._read, name=f"worker {self.proc.pid}", daemon=True).start()
 
     @property
-    def load(self) -> int:
-        return len(self.hosted)
+    def load(self) -> tuple[int, int]:
+        """Commands waiting or running here, then block runs hosted (idle generators)."""
+        return len(self._pending), len(self.hosted)
 
     # ---- kernel side of the protocol ----------------------------------------------------
     def submit(self, rid: str, ctx: RunContext, ops: list[tuple[Any, ...]], settle: Settle) -> None:
@@ -193,7 +195,7 @@ class ProcessPool:
     def pick(self) -> ProcessWorker:
         with self._lock:
             live = [w for w in self.workers if w.alive]
-            if len(live) < self.size and (not live or min(w.load for w in live) > 0):
+            if len(live) < self.size and (not live or min(w.load for w in live) > (0, 0)):
                 worker = ProcessWorker(self._replace)
                 self.workers.append(worker)
                 return worker

@@ -1,8 +1,12 @@
 """A worker process of the `process` executor: `python -m sluicegate.kernel.executors.worker FD`.
 
-Reads commands from the socket FD (`wire.Wire`), runs each block run's commands on a thread
-of its own pool (so one worker hosts many block runs, and a cancel is read while user code
-runs), and answers on the same socket. Ends when the kernel closes the socket.
+Reads commands from the socket FD (`wire.Wire`) and answers on the same socket; ends when
+the kernel closes it. A worker hosts many block runs (a back-pressured generator waits
+between pulls, holding only its frame) but runs one command of user code at a time, as a
+core does: CPU-bound children then finish one after another instead of all at the end
+(interleaved on one interpreter lock), so the kernel can keep every worker busy to the last.
+Commands run on one thread beside the reading thread, so a cancel is read while user code
+runs. (A `stream: true` block's code runs on a thread of its own, between its requests.)
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sluicegate.kernel.executors.wire import Frame, Wire
 
 def serve(wire: Wire) -> None:
     host = Host(lambda note: wire.send(("note", *note)))
-    threads = ThreadPoolExecutor(max_workers=256, thread_name_prefix="block")
+    threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="block")
 
     def answer(req_id: int, rid: str, frame: Frame) -> None:
         try:
