@@ -98,10 +98,21 @@ def test_a_graph_edit_made_before_the_page_saw_an_edit_on_disk_asks_first(
     page.goto(server.url + "/pipelines/seed_stream")
     description = page.locator(".side-panel textarea[name=description]")
     expect(description).to_be_visible()
-    # Hold back the page's next read of the pipeline, so it has not seen the edit on disk yet.
+    # Hold back the page's reads of the pipeline until it saves, so it has not seen the edit
+    # on disk yet (the watcher may report one write more than once: every read is held);
+    # the read after the refused save goes on.
     held: list[Any] = []
+    saved: list[str] = []
     reads = "**/api/pipelines/seed_stream"
-    page.route(reads, lambda route: held.append(route) if not held else route.continue_())
+
+    def hold(route: Any) -> None:
+        if route.request.method == "GET" and not saved:
+            held.append(route)
+            return
+        saved.append(route.request.method)
+        route.continue_()
+
+    page.route(reads, hold)
     yaml_path: Path = server.workspace / "pipelines" / "seed_stream" / "pipeline.yaml"
     yaml_path.write_text(yaml_path.read_text().replace("b_sleep: 0", "b_sleep: 5"))
     for _ in range(100):
