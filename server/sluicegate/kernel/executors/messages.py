@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -95,11 +94,3 @@ class WorkerError(Exception):
 
 class WorkerLost(RunError):
     """The worker process or Ray node hosting a block run went away."""
-
-    def __init__(self, message: str, *, emitted: bool = False) -> None:
-        super().__init__(message)
-        self.emitted = emitted
-
-
-def format_exception(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(exc))
